@@ -1,0 +1,51 @@
+package dlbank;
+
+import dlbank.cli.DlbankCommand;
+
+import java.io.PrintWriter;
+
+/** Entry point: configures the engine and logging before any DJL class loads, then runs the CLI. */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        configureRuntime(hasVerboseFlag(args));
+        int exitCode = DlbankCommand.execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        System.exit(exitCode);
+    }
+
+    /**
+     * Sets the system properties that DJL and SLF4J read once, at class-loading time.
+     * Must run before the first DJL class is touched; tests call it too.
+     */
+    public static void configureRuntime(boolean verbose) {
+        System.setProperty("java.awt.headless", "true");
+        // No machine here downloads anything at run time: natives come from the classifier jar.
+        setIfAbsent("ai.djl.offline", "true");
+        String cores = Integer.toString(Runtime.getRuntime().availableProcessors());
+        setIfAbsent("ai.djl.pytorch.num_threads", cores);
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        // DJL's engine lines (thread counts, native paths) stay out of the user's terminal.
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "error");
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+    }
+
+    private static boolean hasVerboseFlag(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--verbose") || arg.equals("-v")) {
+                return true;
+            }
+            if (arg.equals("--")) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}
