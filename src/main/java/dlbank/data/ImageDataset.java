@@ -1,0 +1,95 @@
+package dlbank.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dlbank.UserException;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A labelled set of grey-scale images kept as the raw unsigned bytes of its IDX files (MNIST,
+ * Fashion-MNIST): one byte per pixel, row-major, image after image.
+ */
+public record ImageDataset(String name, byte[] pixels, byte[] labels, int height, int width, int classes) {
+
+    public enum Split { TRAIN, TEST }
+
+    public int size() {
+        return labels.length;
+    }
+
+    public int pixelsPerImage() {
+        return height * width;
+    }
+
+    public int label(int index) {
+        return labels[index];
+    }
+
+    /** Loads one split of MNIST or Fashion-MNIST from the data home, fetching it on first use. */
+    public static ImageDataset load(DataHome home, DataSet set, Split split, Consumer<String> progress) {
+        Map<String, Path> files = home.require(set, progress);
+        String prefix = split == Split.TRAIN ? "train" : "t10k";
+        return fromIdx(set.id() + "-" + split.name().toLowerCase(),
+                files.get(prefix + "-images-idx3-ubyte"), files.get(prefix + "-labels-idx1-ubyte"));
+    }
+
+    /** Reads and cross-checks an images file (N, H, W) and a labels file (N) with labels 0-9. */
+    public static ImageDataset fromIdx(String name, Path imagesFile, Path labelsFile) {
+        IdxReader.IdxFile images = IdxReader.read(imagesFile);
+        IdxReader.IdxFile labels = IdxReader.read(labelsFile);
+        if (images.dimensions().length != 3) {
+            throw UserException.input(imagesFile + ": expected 3 dimensions (count, rows, columns), found "
+                    + images.dimensions().length);
+        }
+        if (labels.dimensions().length != 1) {
+            throw UserException.input(labelsFile + ": expected 1 dimension (count), found "
+                    + labels.dimensions().length);
+        }
+        if (images.count() != labels.count()) {
+            throw UserException.input(String.format("%s holds %d images but %s holds %d labels",
+                    imagesFile, images.count(), labelsFile, labels.count()));
+        }
+        byte[] labelBytes = labels.data();
+        for (int i = 0; i < labelBytes.length; i++) {
+            if (labelBytes[i] < 0 || labelBytes[i] > 9) {
+                throw UserException.input(String.format("%s: label %d of item %d is outside 0-9",
+                        labelsFile, labelBytes[i] & 0xff, i));
+            }
+        }
+        return new ImageDataset(name, images.data(), labelBytes, images.dimensions()[1], images.dimensions()[2], 10);
+    }
+
+    /** The first {@code count} images (or all, if fewer). */
+    public ImageDataset head(int count) {
+        return range(0, Math.min(count, size()));
+    }
+
+    /** Images {@code from} (inclusive) to {@code to} (exclusive). */
+    public ImageDataset range(int from, int to) {
+        byte[] pixelSlice = java.util.Arrays.copyOfRange(pixels, from * pixelsPerImage(), to * pixelsPerImage());
+        byte[] labelSlice = java.util.Arrays.copyOfRange(labels, from, to);
+        return new ImageDataset(name, pixelSlice, labelSlice, height, width, classes);
+    }
+
+    /** All images as one float array (N, 1, H, W), scaled to [0, 1]. */
+    public NDArray images(NDManager manager) {
+        float[] values = new float[pixels.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (pixels[i] & 0xff) / 255f;
+        }
+        return manager.create(values, new Shape(size(), 1, height, width));
+    }
+
+    /** All labels as one float array (N), the form DJL's softmax cross-entropy takes. */
+    public NDArray labels(NDManager manager) {
+        float[] values = new float[labels.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = labels[i];
+        }
+        return manager.create(values, new Shape(size()));
+    }
+}

@@ -1,0 +1,44 @@
+package dlbank;
+
+import dlbank.data.DataHome;
+import dlbank.experiment.ProgressSink;
+import dlbank.experiment.RunConfig;
+import dlbank.experiment.RunContext;
+
+import java.nio.file.Path;
+
+/** Shared test setup: the engine's properties, the fixture data home, and contexts for quick runs. */
+public final class TestSupport {
+
+    /** Fixtures cut from the real data sets by scripts/cut-fixtures.py. */
+    public static final Path FIXTURES = Path.of("src/test/resources/fixtures").toAbsolutePath();
+
+    static {
+        Main.configureRuntime(false);
+    }
+
+    private TestSupport() {}
+
+    /** Call before touching DJL, so the engine starts offline with the configured threads. */
+    public static void configureEngine() {
+        // The static initialiser has run by now.
+    }
+
+    /** The bytes of a gzip-compressed file, uncompressed. */
+    public static byte[] gunzip(Path file) throws java.io.IOException {
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(file)))) {
+            return in.readAllBytes();
+        }
+    }
+
+    public static DataHome fixtureHome() {
+        return new DataHome(FIXTURES);
+    }
+
+    public static RunContext quickContext(Path outputDir) {
+        configureEngine();
+        return new RunContext(RunConfig.quickDefaults(), outputDir, ProgressSink.silent(), fixtureHome(),
+                ai.djl.Device.cpu(), false);
+    }
+}
