@@ -1,0 +1,50 @@
+package dlbank.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+/** Class probabilities of a classifier over many inputs, in inference mode, batch by batch. */
+public final class Predictions {
+
+    private Predictions() {}
+
+    /**
+     * @param inputs (N, ...) on the model's device
+     * @return softmax probabilities, row-major (N x classes)
+     */
+    public static float[][] probabilities(Block block, NDManager manager, NDArray inputs, int batchSize) {
+        long size = inputs.getShape().get(0);
+        float[][] rows = new float[(int) size][];
+        ParameterStore parameters = new ParameterStore(manager, false);
+        for (long from = 0; from < size; from += batchSize) {
+            long to = Math.min(size, from + batchSize);
+            try (NDManager batchManager = manager.newSubManager()) {
+                NDArray x = inputs.get(batchManager, new NDIndex().addSliceDim(from, to));
+                NDArray logits = block.forward(parameters, new NDList(x), false).singletonOrThrow();
+                float[] flat = logits.softmax(1).toFloatArray();
+                int classes = (int) logits.getShape().get(1);
+                for (int i = 0; i < to - from; i++) {
+                    rows[(int) from + i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Index of the largest value of each row. */
+    public static int[] argmax(float[][] rows) {
+        int[] best = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int c = 1; c < rows[i].length; c++) {
+                if (rows[i][c] > rows[i][best[i]]) {
+                    best[i] = c;
+                }
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,23 @@
+package dlbank.experiment;
+
+import java.util.List;
+
+/**
+ * One runnable experiment that backs answers in the bank: it trains or measures something on real
+ * data and returns its numbers and the claims they check. It never prints; it reports through the
+ * {@link RunContext}.
+ */
+public interface Experiment {
+
+    /** Stable id, {@code task/<slug>} or {@code lab/<slug>}. */
+    String id();
+
+    /** One line for {@code dlbank list}. */
+    String title();
+
+    /** The bank entries this experiment backs. */
+    List<String> questions();
+
+    /** Runs in full mode, or in quick mode (seconds, small data) when the config says so. */
+    Result run(RunContext context) throws Exception;
+}

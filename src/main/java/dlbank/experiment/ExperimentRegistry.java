@@ -1,0 +1,74 @@
+package dlbank.experiment;
+
+import dlbank.UserException;
+import dlbank.experiment.task.AndGateTask;
+import dlbank.experiment.task.MnistCnnTask;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every experiment dlbank can run, in bank order, and the ones the bank names that are not written
+ * yet (so that the bank can say so instead of pointing at nothing).
+ */
+public final class ExperimentRegistry {
+
+    private static final List<Experiment> EXPERIMENTS = List.of(new AndGateTask(), new MnistCnnTask());
+
+    private static final Map<String, String> PLANNED = planned();
+
+    private ExperimentRegistry() {}
+
+    public static List<Experiment> all() {
+        return EXPERIMENTS;
+    }
+
+    public static Optional<Experiment> find(String id) {
+        return EXPERIMENTS.stream().filter(experiment -> experiment.id().equals(id)).findFirst();
+    }
+
+    /** The experiment, or a one-line error that names the known ids or the closest one. */
+    public static Experiment require(String id) {
+        return find(id).orElseThrow(() -> {
+            if (PLANNED.containsKey(id)) {
+                return UserException.usage("experiment " + id + " (" + PLANNED.get(id)
+                        + ") is not available yet; 'dlbank list' shows the ones that are");
+            }
+            String known = String.join(", ", EXPERIMENTS.stream().map(Experiment::id).toList());
+            return UserException.usage("unknown experiment '" + id + "'; known: " + known);
+        });
+    }
+
+    /** True when the bank may name this id although no experiment runs it yet. */
+    public static boolean isPlanned(String id) {
+        return PLANNED.containsKey(id);
+    }
+
+    private static Map<String, String> planned() {
+        Map<String, String> planned = new LinkedHashMap<>();
+        planned.put("lab/deep-learning", "logistic regression vs MLP vs CNN on one MNIST subset");
+        planned.put("lab/activations", "per-layer gradient norms with sigmoid, tanh, ReLU");
+        planned.put("lab/loss-functions", "MSE vs cross-entropy on one classifier");
+        planned.put("lab/backpropagation", "hand-derived gradients vs finite differences vs autograd");
+        planned.put("lab/cnn", "learned filters, feature maps, conv vs dense parameter counts");
+        planned.put("lab/rnn-long-range", "the adding problem: plain RNN vs LSTM vs GRU");
+        planned.put("lab/attention", "attention pooling vs mean pooling on IMDb");
+        planned.put("lab/transfer-learning", "MNIST to Fashion-MNIST with 100 and 1000 labels");
+        planned.put("lab/data-augmentation", "1000 MNIST images with and without augmentation");
+        planned.put("lab/regularization", "none, L1, L2, dropout on a small training set");
+        planned.put("lab/optimizers", "GD, SGD, momentum, RMSProp, Adam; Rosenbrock trajectories");
+        planned.put("lab/hyperparameters", "learning-rate range test, batch-size sweep");
+        planned.put("lab/evaluation", "precision, recall, F1, ROC and PR curves");
+        planned.put("lab/model-compression", "int8 quantization, pruning, distillation");
+        planned.put("lab/multi-task", "one shared trunk with two heads vs two models");
+        planned.put("lab/self-supervised", "rotation pretraining, linear probe with 100 labels");
+        planned.put("lab/reinforcement-learning", "CartPole solved by DQN or policy gradient");
+        planned.put("lab/adversarial-examples", "FGSM, PGD, JSMA; adversarial training");
+        planned.put("task/imdb-rnn", "SimpleRNN, LSTM, GRU, bidirectional LSTM on IMDb");
+        planned.put("task/mnist-gan", "MLP GAN and DCGAN drawing digits");
+        planned.put("task/denoising-autoencoder", "convolutional denoising autoencoder on MNIST");
+        return planned;
+    }
+}

@@ -1,0 +1,38 @@
+package dlbank.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * The CNN of the bank's MNIST task, exactly as specified: conv 32 3x3 ReLU, max-pool 2, conv 64 3x3
+ * ReLU, max-pool 2, dense 64 ReLU, dense 10. One output layer of 10 logits; the softmax lives in
+ * the loss. 121,930 parameters.
+ */
+public final class MnistCnn {
+
+    /** The input shape of one batch of {@code batchSize} images. */
+    public static Shape inputShape(int batchSize) {
+        return new Shape(batchSize, 1, 28, 28);
+    }
+
+    private MnistCnn() {}
+
+    public static SequentialBlock build() {
+        return new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(32).build()) // (B, 32, 26, 26)
+                .add(Activation::relu)
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))                                   // (B, 32, 13, 13)
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(64).build()) // (B, 64, 11, 11)
+                .add(Activation::relu)
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))                                   // (B, 64, 5, 5)
+                .add(Blocks.batchFlattenBlock())                                              // (B, 1600)
+                .add(Linear.builder().setUnits(64).build())                                   // (B, 64)
+                .add(Activation::relu)
+                .add(Linear.builder().setUnits(10).build());                                  // (B, 10)
+    }
+}

@@ -1,0 +1,92 @@
+package dlbank.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dlbank.UserException;
+import dlbank.report.AtomicFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A trained model in a run folder: {@code model/<name>-0000.params} (DJL's format) beside
+ * {@code architecture.json}, which says which block the parameters belong to. DJL loads parameters
+ * of a different width silently, so the architecture is checked before loading.
+ */
+public final class SavedModel {
+
+    public static final String ARCHITECTURE_FILE = "architecture.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SavedModel() {}
+
+    /** Writes the model into {@code dir} (created whole, via a temporary sibling and a rename). */
+    public static void save(Model model, Path dir, String architecture, long parameters) {
+        Path temp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
+        try {
+            deleteTree(temp);
+            Files.createDirectories(temp);
+            model.setProperty("Epoch", "0");
+            model.save(temp, architecture);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("architecture", architecture);
+            json.put("parameters", parameters);
+            json.put("name", architecture);
+            AtomicFiles.write(temp.resolve(ARCHITECTURE_FILE), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, json));
+            deleteTree(dir);
+            Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the model into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a saved model whose architecture.json names {@code architecture}, into a fresh block of
+     * that architecture. Fails with one line if the folder is not such a model.
+     */
+    @SuppressWarnings("unchecked")
+    public static Model load(Path dir, String architecture, Supplier<Block> blockFactory, Device device) {
+        Path archFile = dir.resolve(ARCHITECTURE_FILE);
+        if (!Files.isRegularFile(archFile)) {
+            throw UserException.input(dir + ": not a saved dlbank model (no " + ARCHITECTURE_FILE + ")");
+        }
+        Map<String, Object> json;
+        try {
+            json = JSON.readValue(archFile.toFile(), Map.class);
+        } catch (IOException e) {
+            throw UserException.input(archFile + ": unreadable (" + e.getMessage() + ")");
+        }
+        if (!architecture.equals(json.get("architecture"))) {
+            throw UserException.input(dir + " holds a " + json.get("architecture") + " model, not " + architecture);
+        }
+        Model model = Model.newInstance(architecture, device);
+        model.setBlock(blockFactory.get());
+        try {
+            model.load(dir, (String) json.get("name"));
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw UserException.input(dir + ": cannot load the parameters (" + e.getMessage() + ")");
+        }
+        return model;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dlbank.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** PNG charts for reports, drawn with XChart without a display and written atomically. */
+public final class Charts {
+
+    private static final int WIDTH = 800;
+    private static final int HEIGHT = 500;
+
+    private Charts() {}
+
+    /** One line per series over a shared x axis, e.g. loss per epoch for training and validation. */
+    public static void lines(Path file, String title, String xTitle, String yTitle, double[] x,
+                             Map<String, double[]> series, boolean logY) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        series.forEach((name, y) -> chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE));
+        write(file, chart);
+    }
+
+    /**
+     * The loss and accuracy curves of a per-epoch history (rows with train_/validation_ loss and
+     * accuracy); returns the files written (relative names), none if the history lacks the columns.
+     */
+    public static List<String> trainingCurves(Path dir, List<Map<String, Object>> history) {
+        List<String> written = new ArrayList<>();
+        if (history.isEmpty() || !history.get(0).containsKey("train_loss")) {
+            return written;
+        }
+        double[] epochs = column(history, "epoch");
+        for (String metric : List.of("loss", "accuracy")) {
+            Map<String, double[]> series = new LinkedHashMap<>();
+            series.put("training", column(history, "train_" + metric));
+            if (history.get(0).containsKey("validation_" + metric)) {
+                series.put("validation", column(history, "validation_" + metric));
+            }
+            String name = metric + ".png";
+            lines(dir.resolve(name), metric + " per epoch", "epoch", metric, epochs, series, false);
+            written.add(name);
+        }
+        return written;
+    }
+
+    static double[] column(List<Map<String, Object>> rows, String key) {
+        double[] values = new double[rows.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = ((Number) rows.get(i).get(key)).doubleValue();
+        }
+        return values;
+    }
+
+    private static void write(Path file, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        try {
+            AtomicFiles.writeBytes(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot draw " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dlbank.report;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Pictures drawn directly with Java 2D (no display needed): confusion matrices, grids of small
+ * grey-scale images with captions, and decision-boundary maps.
+ */
+public final class Pictures {
+
+    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+
+    private Pictures() {}
+
+    /**
+     * A confusion matrix: row = true class, column = predicted class, each cell shows its count.
+     * Shading follows log(1 + count) within the off-diagonal and diagonal cells separately, so a
+     * handful of errors stays visible next to a diagonal of thousands.
+     */
+    public static void confusionMatrix(Path file, String title, int[][] counts) {
+        int classes = counts.length;
+        int cell = 52;
+        int left = 70;
+        int top = 70;
+        int size = left + classes * cell + 30;
+        BufferedImage image = canvas(size, top + classes * cell + 50);
+        Graphics2D g = graphics(image);
+        double maxOff = 1;
+        double maxDiag = 1;
+        for (int i = 0; i < classes; i++) {
+            for (int j = 0; j < classes; j++) {
+                if (i == j) {
+                    maxDiag = Math.max(maxDiag, counts[i][j]);
+                } else {
+                    maxOff = Math.max(maxOff, counts[i][j]);
+                }
+            }
+        }
+        g.setColor(Color.BLACK);
+        g.drawString(title, left, 25);
+        g.drawString("predicted", left + classes * cell / 2 - 25, 48);
+        g.rotate(-Math.PI / 2);
+        g.drawString("true", -(top + classes * cell / 2 + 10), 20);
+        g.rotate(Math.PI / 2);
+        for (int i = 0; i < classes; i++) {
+            g.setColor(Color.BLACK);
+            centred(g, Integer.toString(i), left + i * cell + cell / 2, top - 8);
+            centred(g, Integer.toString(i), left - 18, top + i * cell + cell / 2 + 5);
+            for (int j = 0; j < classes; j++) {
+                double max = i == j ? maxDiag : maxOff;
+                double shade = counts[i][j] == 0 ? 0 : Math.log1p(counts[i][j]) / Math.log1p(max);
+                Color base = i == j ? new Color(33, 113, 181) : new Color(203, 24, 29);
+                g.setColor(counts[i][j] == 0 ? Color.WHITE : mix(Color.WHITE, base, 0.15 + 0.85 * shade));
+                g.fillRect(left + j * cell, top + i * cell, cell, cell);
+                g.setColor(Color.LIGHT_GRAY);
+                g.drawRect(left + j * cell, top + i * cell, cell, cell);
+                g.setColor(shade > 0.6 ? Color.WHITE : Color.BLACK);
+                centred(g, Integer.toString(counts[i][j]), left + j * cell + cell / 2, top + i * cell + cell / 2 + 5);
+            }
+        }
+        g.dispose();
+        write(file, image);
+    }
+
+    /** One captioned image in a grid. Pixels are row-major grey values in [0, 1], 1 = bright. */
+    public record Tile(float[] pixels, int height, int width, String caption) {}
+
+    /** Images side by side in rows of {@code columns}, each scaled up and captioned beneath. */
+    public static void grid(Path file, String title, List<Tile> tiles, int columns, int scale) {
+        int tileWidth = tiles.isEmpty() ? 28 * scale : tiles.get(0).width() * scale;
+        int tileHeight = tiles.isEmpty() ? 28 * scale : tiles.get(0).height() * scale;
+        int cellWidth = Math.max(tileWidth, 90) + 10;
+        int cellHeight = tileHeight + 30;
+        int rows = Math.max(1, (tiles.size() + columns - 1) / columns);
+        BufferedImage image = canvas(columns * cellWidth + 10, 40 + rows * cellHeight);
+        Graphics2D g = graphics(image);
+        g.setColor(Color.BLACK);
+        g.drawString(title, 10, 22);
+        for (int t = 0; t < tiles.size(); t++) {
+            Tile tile = tiles.get(t);
+            int x0 = 10 + (t % columns) * cellWidth + (cellWidth - 10 - tileWidth) / 2;
+            int y0 = 35 + (t / columns) * cellHeight;
+            for (int y = 0; y < tile.height(); y++) {
+                for (int x = 0; x < tile.width(); x++) {
+                    int v = Math.round(255 * Math.max(0, Math.min(1, tile.pixels()[y * tile.width() + x])));
+                    g.setColor(new Color(v, v, v));
+                    g.fillRect(x0 + x * scale, y0 + y * scale, scale, scale);
+                }
+            }
+            g.setColor(Color.BLACK);
+            centred(g, tile.caption(), x0 + tileWidth / 2, y0 + tileHeight + 16);
+        }
+        g.dispose();
+        write(file, image);
+    }
+
+    /** A labelled point on a decision-boundary map. */
+    public record Point(double x, double y, boolean positive) {}
+
+    /**
+     * The model's probability over the square [-0.5, 1.5]² as shading (blue = 0, red = 1), the 0.5
+     * contour in black, and the training points as circles (filled = label 1).
+     *
+     * @param probabilities p(1) on a size x size lattice, row by row from the top (y = 1.5)
+     */
+    public static void decisionMap(Path file, String title, float[] probabilities, int size, List<Point> points) {
+        int margin = 30;
+        BufferedImage image = canvas(size + 2 * margin, size + 2 * margin);
+        Graphics2D g = graphics(image);
+        for (int py = 0; py < size; py++) {
+            for (int px = 0; px < size; px++) {
+                Color shade = mix(new Color(66, 133, 244), new Color(219, 68, 55), probabilities[py * size + px]);
+                image.setRGB(margin + px, margin + py, mix(Color.WHITE, shade, 0.55).getRGB());
+            }
+        }
+        for (int py = 1; py < size; py++) {
+            for (int px = 1; px < size; px++) {
+                boolean side = probabilities[py * size + px] >= 0.5f;
+                if (side != (probabilities[(py - 1) * size + px] >= 0.5f) || side != (probabilities[py * size + px - 1] >= 0.5f)) {
+                    image.setRGB(margin + px, margin + py, Color.BLACK.getRGB());
+                }
+            }
+        }
+        g.setColor(Color.BLACK);
+        g.drawString(title, margin, 20);
+        g.setStroke(new BasicStroke(2f));
+        for (Point point : points) {
+            int cx = margin + (int) Math.round((point.x() + 0.5) / 2 * size);
+            int cy = margin + size - (int) Math.round((point.y() + 0.5) / 2 * size);
+            if (point.positive()) {
+                g.fillOval(cx - 8, cy - 8, 16, 16);
+            } else {
+                g.drawOval(cx - 8, cy - 8, 16, 16);
+            }
+        }
+        g.drawRect(margin, margin, size, size);
+        g.dispose();
+        write(file, image);
+    }
+
+    private static BufferedImage canvas(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        return image;
+    }
+
+    private static Graphics2D graphics(BufferedImage image) {
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setFont(FONT);
+        return g;
+    }
+
+    private static void centred(Graphics2D g, String text, int x, int y) {
+        FontMetrics metrics = g.getFontMetrics();
+        g.drawString(text, x - metrics.stringWidth(text) / 2, y);
+    }
+
+    private static Color mix(Color a, Color b, double t) {
+        double u = Math.max(0, Math.min(1, t));
+        return new Color(
+                (int) Math.round(a.getRed() + (b.getRed() - a.getRed()) * u),
+                (int) Math.round(a.getGreen() + (b.getGreen() - a.getGreen()) * u),
+                (int) Math.round(a.getBlue() + (b.getBlue() - a.getBlue()) * u));
+    }
+
+    private static void write(Path file, BufferedImage image) {
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("no PNG writer");
+            }
+        });
+    }
+}

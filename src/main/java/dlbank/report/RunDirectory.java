@@ -1,0 +1,137 @@
+package dlbank.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dlbank.UserException;
+import dlbank.experiment.RunConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The folders runs write into: {@code runs/<experiment id>/<yyyyMMdd-HHmmss>/} under the working
+ * directory. A run folder holds {@code run.json} (the configuration, written first) and, once the
+ * run finishes, {@code report.json}; a folder with the first and without the second is an
+ * interrupted run that {@code --resume} continues.
+ */
+public final class RunDirectory {
+
+    public static final String RUN_FILE = "run.json";
+    public static final String REPORT_FILE = "report.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private RunDirectory() {}
+
+    /** {@code runs/} in the working directory (the system property {@code dlbank.runs} moves it, for tests). */
+    public static Path runsRoot() {
+        return Path.of(System.getProperty("dlbank.runs", "runs")).toAbsolutePath();
+    }
+
+    public static Path experimentRoot(String experimentId) {
+        return runsRoot().resolve(experimentId);
+    }
+
+    /** A new, empty folder for a run of the experiment, named by the current time. */
+    public static Path create(String experimentId) {
+        Path root = experimentRoot(experimentId);
+        String stamp = LocalDateTime.now().format(STAMP);
+        try {
+            Files.createDirectories(root);
+            for (int attempt = 1; ; attempt++) {
+                Path dir = root.resolve(attempt == 1 ? stamp : stamp + "-" + attempt);
+                try {
+                    return Files.createDirectory(dir);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // Two runs in one second: take the next suffix.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a run folder under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Prepares a folder the user named with --out; refuses one that holds a finished run. */
+    public static Path prepareUserFolder(Path dir) {
+        if (Files.exists(dir.resolve(REPORT_FILE))) {
+            throw UserException.usage(dir + " already holds a finished run (report.json); choose another --out folder");
+        }
+        try {
+            return Files.createDirectories(dir).toAbsolutePath();
+        } catch (IOException e) {
+            throw UserException.usage("cannot create --out folder " + dir + ": " + e.getMessage());
+        }
+    }
+
+    public static boolean isFinished(Path dir) {
+        return Files.isRegularFile(dir.resolve(REPORT_FILE));
+    }
+
+    public static boolean isInterrupted(Path dir) {
+        return Files.isRegularFile(dir.resolve(RUN_FILE)) && !isFinished(dir);
+    }
+
+    /** The newest run folder of the experiment that started but did not finish. */
+    public static Optional<Path> latestInterrupted(String experimentId) {
+        return runFolders(experimentId).stream().filter(RunDirectory::isInterrupted).findFirst();
+    }
+
+    /** The newest finished run folder of the experiment. */
+    public static Optional<Path> latestFinished(String experimentId) {
+        return runFolders(experimentId).stream().filter(RunDirectory::isFinished).findFirst();
+    }
+
+    /** Run folders of the experiment, newest first (names sort by time). */
+    public static List<Path> runFolders(String experimentId) {
+        Path root = experimentRoot(experimentId);
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.filter(Files::isDirectory)
+                    .sorted(Comparator.comparing((Path path) -> path.getFileName().toString()).reversed())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes run.json: what runs, with which configuration, since when. */
+    public static void writeRunFile(Path dir, String experimentId, RunConfig config) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("experiment", experimentId);
+        run.put("config", config.toMap());
+        run.put("started", java.time.OffsetDateTime.now().toString());
+        AtomicFiles.write(dir.resolve(RUN_FILE), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, run));
+    }
+
+    /** The configuration an interrupted run started with. */
+    @SuppressWarnings("unchecked")
+    public static RunConfig readRunConfig(Path dir) {
+        try {
+            Map<String, Object> run = JSON.readValue(dir.resolve(RUN_FILE).toFile(), Map.class);
+            return RunConfig.fromMap((Map<String, Object>) run.get("config"));
+        } catch (IOException | RuntimeException e) {
+            throw UserException.input(dir.resolve(RUN_FILE) + ": unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** report.json of a finished run, as a map. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> readReport(Path dir) {
+        try {
+            return JSON.readValue(dir.resolve(REPORT_FILE).toFile(), Map.class);
+        } catch (IOException e) {
+            throw UserException.input(dir.resolve(REPORT_FILE) + ": unreadable (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dlbank.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dlbank.UserException;
+import dlbank.report.AtomicFiles;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of a fit loop after a finished epoch, in a folder: the parameters and optimizer state
+ * of that epoch in their own files, then {@code state.json} naming them. {@code state.json} is
+ * written last and atomically, so a run killed at any moment leaves the previous complete epoch
+ * readable; older epoch files are removed only after the new state names the new ones.
+ */
+public final class Checkpoint {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STATE = "state.json";
+    private static final String BEST = "best.params";
+
+    private final Path dir;
+
+    public Checkpoint(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean exists() {
+        return Files.isRegularFile(dir.resolve(STATE));
+    }
+
+    /** What the loop needs to continue: the last finished epoch, its history, the best so far. */
+    public record State(int epoch, List<Map<String, Object>> history, int bestEpoch, double bestValidationLoss) {}
+
+    public void save(State state, Block block, CheckpointedAdam optimizer) {
+        String stem = String.format("epoch-%04d", state.epoch());
+        AtomicFiles.write(dir.resolve(stem + ".params"), out -> writeParameters(block, out));
+        AtomicFiles.write(dir.resolve(stem + ".optimizer"), out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            optimizer.save(data, names(block)::get);
+            data.flush();
+        });
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("epoch", state.epoch());
+        json.put("params", stem + ".params");
+        json.put("optimizer", stem + ".optimizer");
+        json.put("best_epoch", state.bestEpoch());
+        json.put("best_validation_loss", state.bestValidationLoss());
+        json.put("history", state.history());
+        AtomicFiles.write(dir.resolve(STATE), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, json));
+        removeOlderThan(stem);
+    }
+
+    /** Saves the parameters of the best epoch so far, for early stopping to return to. */
+    public void saveBest(Block block) {
+        AtomicFiles.write(dir.resolve(BEST), out -> writeParameters(block, out));
+    }
+
+    public void loadBest(Block block, NDManager manager) {
+        loadParameters(dir.resolve(BEST), block, manager);
+    }
+
+    /** Loads the last complete epoch into the block and the optimizer and returns its state. */
+    @SuppressWarnings("unchecked")
+    public State restore(Block block, CheckpointedAdam optimizer, NDManager manager) {
+        Map<String, Object> json;
+        try {
+            json = JSON.readValue(dir.resolve(STATE).toFile(), Map.class);
+        } catch (IOException e) {
+            throw UserException.input(dir.resolve(STATE) + ": unreadable checkpoint (" + e.getMessage() + ")");
+        }
+        loadParameters(dir.resolve((String) json.get("params")), block, manager);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                Files.newInputStream(dir.resolve((String) json.get("optimizer")))))) {
+            Map<String, String> idsByName = new java.util.HashMap<>();
+            names(block).forEach((id, name) -> idsByName.put(name, id));
+            optimizer.load(in, manager, name -> {
+                String id = idsByName.get(name);
+                if (id == null) {
+                    throw UserException.input(dir + ": the checkpoint's optimizer state names parameter " + name
+                            + ", which this model lacks");
+                }
+                return id;
+            });
+        } catch (IOException e) {
+            throw UserException.input(dir.resolve((String) json.get("optimizer")) + ": unreadable (" + e.getMessage() + ")");
+        }
+        return new State(
+                ((Number) json.get("epoch")).intValue(),
+                new ArrayList<>((List<Map<String, Object>>) json.get("history")),
+                ((Number) json.get("best_epoch")).intValue(),
+                ((Number) json.get("best_validation_loss")).doubleValue());
+    }
+
+    /** Parameter id (random per run) to its stable path in the block, e.g. "01Conv2d_weight". */
+    private static Map<String, String> names(Block block) {
+        Map<String, String> names = new java.util.HashMap<>();
+        for (Pair<String, Parameter> parameter : block.getParameters()) {
+            names.put(parameter.getValue().getId(), parameter.getKey());
+        }
+        return names;
+    }
+
+    /** The block's parameter values in block order, as one encoded NDList. */
+    private static void writeParameters(Block block, java.io.OutputStream out) throws IOException {
+        NDList values = new NDList();
+        for (Pair<String, Parameter> parameter : block.getParameters()) {
+            values.add(parameter.getValue().getArray());
+        }
+        out.write(values.encode());
+    }
+
+    /**
+     * Copies saved values into the block's existing parameter arrays. In place, not by replacing the
+     * arrays: a trainer caches the arrays it updates when it is initialised, and DJL's
+     * {@code Block.loadParameters} would leave it training the old ones.
+     */
+    private static void loadParameters(Path file, Block block, NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDList values = NDList.decode(scratch, Files.readAllBytes(file));
+            ai.djl.util.PairList<String, Parameter> parameters = block.getParameters();
+            if (values.size() != parameters.size()) {
+                throw UserException.input(file + ": holds " + values.size() + " parameter arrays, the model has "
+                        + parameters.size());
+            }
+            for (int i = 0; i < values.size(); i++) {
+                NDArray live = parameters.valueAt(i).getArray();
+                if (!live.getShape().equals(values.get(i).getShape())) {
+                    throw UserException.input(file + ": parameter " + parameters.keyAt(i) + " has shape "
+                            + values.get(i).getShape() + ", the model's is " + live.getShape());
+                }
+                live.set(new ai.djl.ndarray.index.NDIndex(":"), values.get(i));
+            }
+        } catch (IOException e) {
+            throw UserException.input(file + ": cannot load parameters (" + e.getMessage() + ")");
+        }
+    }
+
+    private void removeOlderThan(String keepStem) {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith("epoch-") && !name.startsWith(keepStem)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

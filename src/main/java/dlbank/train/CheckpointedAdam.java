@@ -1,0 +1,107 @@
+package dlbank.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.optimizer.Optimizer;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Adam (Kingma &amp; Ba, 2015) whose moment estimates and step counts can be saved and restored, so a
+ * resumed run continues exactly where it stopped. DJL's own Adam keeps them private, and a run that
+ * restarts them from zero takes different steps than the run it continues.
+ *
+ * <p>The update itself is the engine's fused Adam kernel, the same one DJL's Adam calls:
+ * {@code m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= lr·√(1-β2^t)/(1-β1^t) · m / (√v + ε)}.
+ */
+public final class CheckpointedAdam extends Optimizer {
+
+    private static final float BETA1 = 0.9f; // Kingma & Ba's defaults, also Keras' and PyTorch's
+    private static final float BETA2 = 0.999f;
+    private static final float EPSILON = 1e-8f;
+
+    private final float learningRate;
+    private final Map<String, NDArray> means = new TreeMap<>();
+    private final Map<String, NDArray> variances = new TreeMap<>();
+    private final Map<String, Integer> steps = new TreeMap<>();
+
+    public CheckpointedAdam(float learningRate) {
+        super(new OptimizerBuilder<>() {
+            @Override
+            protected OptimizerBuilder self() {
+                return this;
+            }
+        });
+        this.learningRate = learningRate;
+    }
+
+    public float learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        int step = steps.merge(parameterId, 1, Integer::sum);
+        double correction1 = 1.0 - Math.pow(BETA1, step);
+        double correction2 = 1.0 - Math.pow(BETA2, step);
+        float correctedRate = (float) (learningRate * Math.sqrt(correction2) / correction1);
+        NDArray mean = means.computeIfAbsent(parameterId, id -> detachedZeros(weight));
+        NDArray variance = variances.computeIfAbsent(parameterId, id -> detachedZeros(weight));
+        weight.getNDArrayInternal().adamUpdate(
+                new NDList(weight, grad, mean, variance), new NDList(weight),
+                learningRate, correctedRate, getWeightDecay(), rescaleGrad, clipGrad,
+                BETA1, BETA2, EPSILON, true, false);
+    }
+
+    private static NDArray detachedZeros(NDArray weight) {
+        NDArray zeros = weight.zerosLike();
+        zeros.detach(); // lives as long as the optimizer, not as the batch that created it
+        return zeros;
+    }
+
+    /**
+     * Writes every parameter's step count and moments. DJL gives each parameter a random id per
+     * run, so the state is written under a stable name ({@code nameOf}: id to the parameter's path
+     * in the block) and read back under the new run's ids.
+     */
+    public void save(DataOutputStream out, Function<String, String> nameOf) throws IOException {
+        out.writeInt(steps.size());
+        for (Map.Entry<String, Integer> entry : steps.entrySet()) {
+            out.writeUTF(nameOf.apply(entry.getKey()));
+            out.writeInt(entry.getValue());
+            writeArray(out, means.get(entry.getKey()));
+            writeArray(out, variances.get(entry.getKey()));
+        }
+    }
+
+    /** Restores what {@link #save} wrote ({@code idOf}: name to this run's id) onto the manager's device. */
+    public void load(DataInputStream in, NDManager manager, Function<String, String> idOf) throws IOException {
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            String id = idOf.apply(in.readUTF());
+            steps.put(id, in.readInt());
+            means.put(id, readArray(in, manager));
+            variances.put(id, readArray(in, manager));
+        }
+    }
+
+    private static void writeArray(DataOutputStream out, NDArray array) throws IOException {
+        byte[] bytes = array.encode();
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static NDArray readArray(DataInputStream in, NDManager manager) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        NDArray array = NDArray.decode(manager, bytes);
+        array.detach();
+        return array;
+    }
+}

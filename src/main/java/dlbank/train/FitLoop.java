@@ -1,0 +1,290 @@
+package dlbank.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import dlbank.experiment.ProgressSink;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The training loop every experiment uses: shuffled mini-batches sliced from arrays already on the
+ * device, a live progress bar, per-epoch history with held-out validation, optional early stopping,
+ * an atomic checkpoint after each epoch, resuming from it, and a clear stop on a NaN or infinite loss.
+ *
+ * <p>The hot path is the bare DJL step (forward, loss, backward, optimizer step) plus a few small
+ * device-side sums for the live figures; each batch's arrays live in their own manager and are freed with it,
+ * so native memory stays flat over an epoch.
+ */
+public final class FitLoop {
+
+    /** Counts the correct predictions of a batch, as a scalar array. */
+    @FunctionalInterface
+    public interface Scorer {
+        NDArray correct(NDArray output, NDArray labels);
+    }
+
+    /** For class logits (batch, classes) and float class labels (batch). */
+    public static Scorer argmaxScorer() {
+        return (output, labels) -> output.argMax(1).toType(DataType.FLOAT32, false).eq(labels).sum();
+    }
+
+    /** For a single logit per example (batch, 1) and 0/1 labels (batch, 1). */
+    public static Scorer binaryLogitScorer() {
+        return (output, labels) -> output.gt(0).eq(labels.gt(0.5f)).sum();
+    }
+
+    /** Inputs and labels of one split, each one array on the device. */
+    public record Data(NDArray inputs, NDArray labels) {
+        public long size() {
+            return inputs.getShape().get(0);
+        }
+    }
+
+    /**
+     * @param epochs total epochs, counting those a resumed run already did
+     * @param batchSize examples per step
+     * @param seed decides each epoch's shuffle, so a resumed epoch sees the same order
+     * @param patience epochs without a lower validation loss before stopping; 0 = never stop early
+     * @param checkpointDir where the per-epoch checkpoint goes; null = none
+     * @param resume continue from the checkpoint in checkpointDir
+     */
+    public record Settings(int epochs, int batchSize, long seed, int patience, Path checkpointDir, boolean resume) {}
+
+    /** One finished epoch. */
+    public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
+                             double validationAccuracy, double seconds, double examplesPerSecond) {
+        public Map<String, Object> toRow() {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", epoch);
+            row.put("train_loss", trainLoss);
+            row.put("train_accuracy", trainAccuracy);
+            row.put("validation_loss", validationLoss);
+            row.put("validation_accuracy", validationAccuracy);
+            row.put("seconds", seconds);
+            row.put("examples_per_second", examplesPerSecond);
+            return row;
+        }
+
+        static EpochStats fromRow(Map<String, Object> row) {
+            return new EpochStats(((Number) row.get("epoch")).intValue(), number(row, "train_loss"),
+                    number(row, "train_accuracy"), number(row, "validation_loss"),
+                    number(row, "validation_accuracy"), number(row, "seconds"), number(row, "examples_per_second"));
+        }
+
+        private static double number(Map<String, Object> row, String key) {
+            return ((Number) row.get(key)).doubleValue();
+        }
+    }
+
+    /** The history, and how the run ended. */
+    public record Outcome(List<EpochStats> history, int resumedAfterEpoch, boolean stoppedEarly, int bestEpoch) {}
+
+    /** Loss and accuracy over a whole split. */
+    public record Evaluation(double loss, double accuracy) {}
+
+    /** Batches between two reads of the running loss and accuracy (and the NaN check). */
+    static final int READ_EVERY = 20;
+
+    private final Trainer trainer;
+    private final CheckpointedAdam optimizer;
+    private final Scorer scorer;
+    private final ProgressSink progress;
+    private final String unit;
+
+    /**
+     * @param trainer a DJL trainer built with {@code optimizer} as its optimizer
+     * @param unit what one example is called in the live figures ("img", "review")
+     */
+    public FitLoop(Trainer trainer, CheckpointedAdam optimizer, Scorer scorer, ProgressSink progress, String unit) {
+        this.trainer = trainer;
+        this.optimizer = optimizer;
+        this.scorer = scorer;
+        this.progress = progress;
+        this.unit = unit;
+    }
+
+    public Outcome fit(Data train, Data validation, Settings settings) {
+        Checkpoint checkpoint = settings.checkpointDir() == null ? null : new Checkpoint(settings.checkpointDir());
+        List<EpochStats> history = new ArrayList<>();
+        int startEpoch = 0;
+        int bestEpoch = 0;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        if (settings.resume() && checkpoint != null && checkpoint.exists()) {
+            Checkpoint.State state = checkpoint.restore(
+                    trainer.getModel().getBlock(), optimizer, trainer.getModel().getNDManager());
+            startEpoch = state.epoch();
+            bestEpoch = state.bestEpoch();
+            bestLoss = state.bestValidationLoss();
+            state.history().forEach(row -> history.add(EpochStats.fromRow(row)));
+            progress.info(String.format("resuming after epoch %d of %d from %s", startEpoch, settings.epochs(),
+                    checkpoint.dir()));
+        }
+        int resumedAfter = startEpoch;
+        boolean stoppedEarly = false;
+        for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
+            long begin = System.nanoTime();
+            double[] lossAndAccuracy = trainEpoch(train, settings, epoch, Long.MAX_VALUE, checkpoint);
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            Evaluation held = evaluate(validation, Math.max(settings.batchSize(), 500));
+            EpochStats stats = new EpochStats(epoch, lossAndAccuracy[0], lossAndAccuracy[1], held.loss(),
+                    held.accuracy(), seconds, train.size() / seconds);
+            history.add(stats);
+            progress.info(String.format(
+                    "epoch %d/%d  loss %.4f  acc %.2f%%  val_loss %.4f  val_acc %.2f%%  %.1f s  %,.0f %s/s",
+                    epoch, settings.epochs(), stats.trainLoss(), 100 * stats.trainAccuracy(),
+                    stats.validationLoss(), 100 * stats.validationAccuracy(), seconds,
+                    stats.examplesPerSecond(), unit));
+            boolean improved = held.loss() < bestLoss;
+            if (improved) {
+                bestLoss = held.loss();
+                bestEpoch = epoch;
+            }
+            if (checkpoint != null) {
+                if (improved && settings.patience() > 0) {
+                    checkpoint.saveBest(trainer.getModel().getBlock());
+                }
+                checkpoint.save(new Checkpoint.State(epoch, history.stream().map(EpochStats::toRow).toList(),
+                        bestEpoch, bestLoss), trainer.getModel().getBlock(), optimizer);
+            }
+            if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience() && epoch < settings.epochs()) {
+                progress.info(String.format("early stop: no lower validation loss for %d epochs; returning to epoch %d",
+                        settings.patience(), bestEpoch));
+                if (checkpoint != null) {
+                    checkpoint.loadBest(trainer.getModel().getBlock(), trainer.getModel().getNDManager());
+                }
+                stoppedEarly = true;
+                break;
+            }
+        }
+        return new Outcome(history, resumedAfter, stoppedEarly, bestEpoch);
+    }
+
+    /**
+     * Runs {@code steps} training steps exactly as an epoch runs them (shuffle, slices, live bar) and
+     * returns the examples per second; the benchmark compares this with {@link ReferenceLoop}.
+     */
+    public double benchmark(Data train, int batchSize, int steps, long seed) {
+        Settings settings = new Settings(1, batchSize, seed, 0, null, false);
+        long begin = System.nanoTime();
+        trainEpoch(train, settings, 1, steps, null);
+        return (double) Math.min(train.size(), (long) steps * batchSize) / ((System.nanoTime() - begin) / 1e9);
+    }
+
+    /**
+     * One pass (or its first maxBatches batches) over the shuffled training split; returns {mean
+     * loss, accuracy}. Loss and correct counts are summed on the device and read back only every
+     * {@link #READ_EVERY} batches: a read forces the device to finish its queued work, which costs
+     * little on a CPU and a lot on a GPU. A NaN or infinite loss shows in the sum at the next read.
+     */
+    private double[] trainEpoch(Data train, Settings settings, int epoch, long maxBatches, Checkpoint checkpoint) {
+        long batches = Math.min(maxBatches, (train.size() + settings.batchSize() - 1) / settings.batchSize());
+        long size = Math.min(train.size(), batches * settings.batchSize());
+        NDManager manager = trainer.getManager();
+        Device device = train.inputs().getDevice();
+        try (NDManager epochManager = manager.newSubManager(device);
+             ProgressSink.Bar bar = progress.bar(String.format("epoch %d/%d", epoch, settings.epochs()), batches)) {
+            long[] shuffled = shuffledOrder(train.size(), settings.seed(), epoch);
+            NDArray order = epochManager.create(size == shuffled.length ? shuffled : Arrays.copyOf(shuffled, (int) size));
+            // One gather per epoch; every batch below is then a cheap contiguous slice.
+            NDArray inputs = train.inputs().get(epochManager, new NDIndex("{}", order));
+            NDArray labels = train.labels().get(epochManager, new NDIndex("{}", order));
+            NDArray lossSum = epochManager.zeros(new Shape(), DataType.FLOAT32);   // sum of loss x batch size
+            NDArray correctSum = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            double[] read = {0, 0};
+            long lastRead = 0;
+            long begin = System.nanoTime();
+            for (long batch = 0; batch < batches; batch++) {
+                long from = batch * settings.batchSize();
+                long to = Math.min(size, from + settings.batchSize());
+                try (NDManager batchManager = epochManager.newSubManager()) {
+                    NDIndex rows = new NDIndex().addSliceDim(from, to);
+                    NDArray x = inputs.get(batchManager, rows);
+                    NDArray y = labels.get(batchManager, rows);
+                    NDArray output;
+                    NDArray loss;
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        output = trainer.forward(new NDList(x)).singletonOrThrow();
+                        loss = trainer.getLoss().evaluate(new NDList(y), new NDList(output));
+                        collector.backward(loss);
+                    }
+                    trainer.step();
+                    lossSum.addi(loss.mul(to - from));
+                    correctSum.addi(scorer.correct(output, y).toType(DataType.FLOAT32, false));
+                }
+                if (batch + 1 - lastRead >= READ_EVERY || batch + 1 == batches) {
+                    read[0] = lossSum.getFloat();
+                    read[1] = correctSum.getFloat();
+                    if (!Double.isFinite(read[0])) {
+                        throw new TrainingDivergedException(epoch, lastRead + 1, batch + 1, read[0],
+                                lastGood(checkpoint, epoch));
+                    }
+                    lastRead = batch + 1;
+                    long seen = Math.min(size, lastRead * settings.batchSize());
+                    double rate = seen / ((System.nanoTime() - begin) / 1e9);
+                    bar.update(lastRead, String.format("loss %.4f acc %.2f%% %,.0f %s/s",
+                            read[0] / seen, 100 * read[1] / seen, rate, unit));
+                }
+            }
+            return new double[] {read[0] / size, read[1] / size};
+        }
+    }
+
+    /** Mean loss and accuracy over a split, in inference mode and without a gradient graph. */
+    public Evaluation evaluate(Data data, int batchSize) {
+        long size = data.size();
+        double lossSum = 0;
+        double correctSum = 0;
+        for (long from = 0; from < size; from += batchSize) {
+            long to = Math.min(size, from + batchSize);
+            try (NDManager batchManager = trainer.getManager().newSubManager()) {
+                NDIndex rows = new NDIndex().addSliceDim(from, to);
+                NDArray x = data.inputs().get(batchManager, rows);
+                NDArray y = data.labels().get(batchManager, rows);
+                NDArray output = trainer.evaluate(new NDList(x)).singletonOrThrow();
+                lossSum += trainer.getLoss().evaluate(new NDList(y), new NDList(output)).getFloat() * (to - from);
+                correctSum += count(scorer.correct(output, y));
+            }
+        }
+        return new Evaluation(lossSum / size, correctSum / size);
+    }
+
+    private static double count(NDArray scalar) {
+        return scalar.toType(DataType.FLOAT64, false).getDouble();
+    }
+
+    /** A permutation of 0..size-1 that depends only on the seed and the epoch. */
+    static long[] shuffledOrder(long size, long seed, int epoch) {
+        long[] order = new long[(int) size];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Random random = new Random(seed * 1_000_003L + epoch);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            long swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        return order;
+    }
+
+    private static String lastGood(Checkpoint checkpoint, int epoch) {
+        if (checkpoint == null || epoch == 1 || !checkpoint.exists()) {
+            return "no checkpoint was written yet";
+        }
+        return "the last good checkpoint (epoch " + (epoch - 1) + ") is in " + checkpoint.dir();
+    }
+}

@@ -1,0 +1,138 @@
+package dlbank.train;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import dlbank.TestSupport;
+import dlbank.data.DataSet;
+import dlbank.data.ImageDataset;
+import dlbank.experiment.ProgressSink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class FitLoopTest {
+
+    private static final ImageDataset TRAIN;
+
+    static {
+        TestSupport.configureEngine();
+        TRAIN = ImageDataset.load(TestSupport.fixtureHome(), DataSet.MNIST, ImageDataset.Split.TRAIN, line -> { });
+    }
+
+    /** What a run produced: its history, the final weights of the first layer, the printed lines. */
+    record Run(FitLoop.Outcome outcome, float[] firstLayer, List<String> lines) {}
+
+    @Test
+    void learnsAndRecordsOneRowPerEpoch() {
+        Run run = fit(3, 1e-3f, 0, null, false);
+        List<FitLoop.EpochStats> history = run.outcome().history();
+        assertThat(history).hasSize(3);
+        assertThat(history.get(2).trainLoss()).isLessThan(history.get(0).trainLoss());
+        assertThat(history.get(2).validationAccuracy()).isGreaterThan(0.8);
+        assertThat(run.lines()).anyMatch(line -> line.startsWith("epoch 3/3  loss"));
+    }
+
+    @Test
+    void aResumedRunEndsExactlyWhereAnUninterruptedOneEnds(@TempDir Path dir) {
+        Run straight = fit(3, 1e-3f, 0, dir.resolve("straight"), false);
+        // "Killed" after epoch 2: a run of 2 epochs leaves the same checkpoint; then resume to 3.
+        fit(2, 1e-3f, 0, dir.resolve("resumed"), false);
+        assertThat(dir.resolve("resumed/state.json")).exists();
+        Run resumed = fit(3, 1e-3f, 0, dir.resolve("resumed"), true);
+
+        assertThat(resumed.outcome().resumedAfterEpoch()).isEqualTo(2);
+        assertThat(resumed.outcome().history()).hasSize(3);
+        assertThat(resumed.lines()).anyMatch(line -> line.startsWith("resuming after epoch 2 of 3"));
+        assertThat(resumed.outcome().history().get(2).validationLoss())
+                .isCloseTo(straight.outcome().history().get(2).validationLoss(), within(1e-5));
+        for (int i = 0; i < straight.firstLayer().length; i += 97) {
+            assertThat(resumed.firstLayer()[i]).isCloseTo(straight.firstLayer()[i], within(1e-5f));
+        }
+    }
+
+    @Test
+    void onlyTheLatestEpochFilesAreKept(@TempDir Path dir) throws Exception {
+        fit(3, 1e-3f, 0, dir, false);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(path -> path.getFileName().toString()).sorted().toList())
+                    .containsExactly("epoch-0003.optimizer", "epoch-0003.params", "state.json");
+        }
+    }
+
+    @Test
+    void stopsWithAClearMessageWhenTheLossBecomesNaN(@TempDir Path dir) {
+        // A learning rate of 1e30 sends the weights past float32's range within two steps.
+        assertThatThrownBy(() -> fit(2, 1e30f, 0, dir, false))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageContaining("training diverged")
+                .hasMessageContaining("epoch 1");
+    }
+
+    @Test
+    void earlyStoppingReturnsToTheBestEpoch(@TempDir Path dir) {
+        // Adam at 0.05 overshoots on this small set, so the validation loss rises after its best epoch.
+        Run run = fit(8, 0.05f, 1, dir, false);
+        FitLoop.Outcome outcome = run.outcome();
+        assertThat(outcome.stoppedEarly()).isTrue();
+        assertThat(outcome.history().size()).isEqualTo(outcome.bestEpoch() + 1);
+        assertThat(run.lines()).anyMatch(line -> line.startsWith("early stop"));
+    }
+
+    @Test
+    void shufflingDependsOnlyOnSeedAndEpoch() {
+        assertThat(FitLoop.shuffledOrder(100, 1, 3)).containsExactly(FitLoop.shuffledOrder(100, 1, 3));
+        assertThat(FitLoop.shuffledOrder(100, 1, 3)).isNotEqualTo(FitLoop.shuffledOrder(100, 1, 4));
+        assertThat(FitLoop.shuffledOrder(100, 1, 3)).containsExactlyInAnyOrder(FitLoop.shuffledOrder(100, 2, 3));
+    }
+
+    private static Run fit(int epochs, float learningRate, int patience, Path checkpointDir, boolean resume) {
+        List<String> lines = new ArrayList<>();
+        ProgressSink sink = new ProgressSink() {
+            @Override
+            public void info(String line) {
+                lines.add(line);
+            }
+
+            @Override
+            public Bar bar(String task, long total) {
+                return ProgressSink.silent().bar(task, total);
+            }
+        };
+        Engine.getInstance().setRandomSeed(3);
+        CheckpointedAdam optimizer = new CheckpointedAdam(learningRate);
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(new SequentialBlock().add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(32).build()).add(Activation::relu)
+                    .add(Linear.builder().setUnits(10).build()));
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(optimizer))) {
+                trainer.initialize(new ai.djl.ndarray.types.Shape(32, 1, 28, 28));
+                NDManager manager = trainer.getManager();
+                ImageDataset train = TRAIN.range(0, 1600);
+                ImageDataset validation = TRAIN.range(1600, 2000);
+                FitLoop loop = new FitLoop(trainer, optimizer, FitLoop.argmaxScorer(), sink, "img");
+                FitLoop.Outcome outcome = loop.fit(
+                        new FitLoop.Data(train.images(manager), train.labels(manager)),
+                        new FitLoop.Data(validation.images(manager), validation.labels(manager)),
+                        new FitLoop.Settings(epochs, 32, 11, patience, checkpointDir, resume));
+                return new Run(outcome, model.getBlock().getParameters().valueAt(0).getArray().toFloatArray(), lines);
+            }
+        }
+    }
+}
