@@ -1,0 +1,53 @@
+package dlbank.experiment;
+
+import dlbank.TestSupport;
+import dlbank.experiment.task.AndGateTask;
+import dlbank.experiment.task.MnistCnnTask;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every registered experiment runs in quick mode on the fixtures, and its claims are real checks. */
+class QuickExperimentsTest {
+
+    @Test
+    void everyRegisteredExperimentRunsInQuickMode(@TempDir Path dir) throws Exception {
+        for (Experiment experiment : ExperimentRegistry.all()) {
+            Path out = dir.resolve(experiment.id().replace('/', '-'));
+            Result result = experiment.run(TestSupport.quickContext(out));
+            assertThat(result.claims()).as(experiment.id()).isNotEmpty();
+            assertThat(result.metrics()).as(experiment.id()).isNotEmpty();
+            for (String artifact : result.artifacts()) {
+                assertThat(out.resolve(artifact)).as(experiment.id() + " " + artifact).exists();
+            }
+        }
+    }
+
+    @Test
+    void andGateLearnsAndAndOrButOneNeuronCannotLearnXor(@TempDir Path dir) throws Exception {
+        Result result = new AndGateTask().run(TestSupport.quickContext(dir));
+        assertThat(result.metrics().get("and_neuron_correct")).isEqualTo(4.0);
+        assertThat(result.metrics().get("or_neuron_correct")).isEqualTo(4.0);
+        assertThat(result.metrics().get("xor_neuron_correct")).isLessThanOrEqualTo(3.0);
+        assertThat(result.metrics().get("xor_hidden_correct")).isEqualTo(4.0);
+        assertThat(result.claims().subList(0, 4)).allSatisfy(claim -> assertThat(claim.held()).as(claim.text()).isTrue());
+        assertThat(dir.resolve("boundary-xor-hidden.png")).exists();
+    }
+
+    @Test
+    void mnistCnnQuickModeLearnsTheFixture(@TempDir Path dir) throws Exception {
+        Result result = new MnistCnnTask().run(TestSupport.quickContext(dir));
+        // Measured: 0.916 on the 1,000 fixture test images after 3 epochs on 1,800 training images.
+        assertThat(result.metrics().get("test_accuracy")).isGreaterThan(0.85);
+        assertThat(result.metrics().get("parameters")).isEqualTo(121_930.0);
+        assertThat(result.history()).hasSize(3);
+        assertThat(result.claims().get(0).held()).as("the 99% claim is not judged in quick mode").isNull();
+        assertThat(result.claims().get(1).held()).isTrue();
+        assertThat(dir.resolve("model/architecture.json")).exists();
+        assertThat(dir.resolve("confusion_matrix.png")).exists();
+        assertThat(dir.resolve("checkpoint/state.json")).exists();
+    }
+}
