@@ -1,0 +1,87 @@
+package dlbank.cli;
+
+import dlbank.bank.Bank;
+import dlbank.bank.BankEntry;
+import dlbank.bank.TextWidth;
+import dlbank.experiment.Experiment;
+import dlbank.experiment.ExperimentRegistry;
+import dlbank.report.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code dlbank list}: the bank's entries by part, with their experiments, and the runnable experiments. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the bank's questions (with the state of their experiments) and the experiments you can run.")
+final class ListCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--lang", paramLabel = "zh|en", description = "Language (default: from the locale).")
+    String lang;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        String language = Language.resolve(lang);
+        boolean zh = language.equals("zh");
+        int titleWidth = Math.max(24, Terminal.width() - 64);
+        int part = 0;
+        for (BankEntry entry : Bank.load().entries(language)) {
+            if (entry.part() != part) {
+                part = entry.part();
+                out.println();
+                out.println(part == 1 ? (zh ? "第一部分：概念题" : "Part 1: concept questions")
+                        : (zh ? "第二部分：编程题" : "Part 2: programming tasks"));
+            }
+            out.printf("  %2d  %-30s %s  %s%n", entry.number(), entry.id(), pad(entry.title(), titleWidth),
+                    experimentStates(entry.experiments()));
+        }
+        out.println();
+        out.println(zh ? "可运行的实验（dlbank run <id>）：" : "Experiments you can run (dlbank run <id>):");
+        for (Experiment experiment : ExperimentRegistry.all()) {
+            String last = RunDirectory.latestFinished(experiment.id()).map(dir -> "last run " + dir.getFileName())
+                    .orElse("no run yet");
+            out.printf("  %-18s %s (%s)%n", experiment.id(), experiment.title(), last);
+        }
+        out.println();
+        out.println(zh ? "标记：✓ 已有运行结果，○ 可运行，… 尚未实现" : "marks: ✓ has a saved run, ○ runnable, … not available yet");
+        return 0;
+    }
+
+    private static String experimentStates(List<String> ids) {
+        List<String> states = new ArrayList<>();
+        for (String id : ids) {
+            String mark = ExperimentRegistry.find(id).isEmpty() ? "…"
+                    : RunDirectory.latestFinished(id).isPresent() ? "✓" : "○";
+            states.add(mark + " " + id);
+        }
+        return String.join("  ", states);
+    }
+
+    /** Cuts or pads to a display width (Chinese characters take two columns). */
+    static String pad(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            int w = TextWidth.of(codePoint);
+            if (used + w > width - 1 && i + Character.charCount(codePoint) < text.length()) {
+                out.append('…');
+                used++;
+                break;
+            }
+            out.appendCodePoint(codePoint);
+            used += w;
+            i += Character.charCount(codePoint);
+        }
+        return out + " ".repeat(Math.max(0, width - used));
+    }
+}

@@ -1,0 +1,52 @@
+package dlbank.cli;
+
+import dlbank.UserException;
+import dlbank.bank.Bank;
+import dlbank.bank.BankEntry;
+import dlbank.bank.QuizSession;
+import dlbank.bank.TerminalMarkdown;
+import dlbank.data.DlbankHome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code dlbank quiz}: spaced repetition over the bank with Leitner boxes in ~/.dlbank/quiz.json. */
+@Command(name = "quiz", mixinStandardHelpOptions = true,
+        description = "Practise: a question, Enter shows the short answer, then say whether you knew it (y/n). "
+                + "Leitner boxes decide what comes back when; progress is kept in $DLBANK_HOME/quiz.json.")
+final class QuizCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--topic", paramLabel = "T", description = "Only this topic, e.g. training, architectures "
+            + "(see the topics in 'dlbank show').")
+    String topic;
+
+    @Option(names = "--lang", paramLabel = "zh|en", description = "Language (default: from the locale).")
+    String lang;
+
+    @Override
+    public Integer call() {
+        String language = Language.resolve(lang);
+        List<BankEntry> all = Bank.load().entries(language);
+        List<BankEntry> entries = topic == null ? all
+                : all.stream().filter(entry -> entry.topic().equalsIgnoreCase(topic)).toList();
+        if (entries.isEmpty()) {
+            throw UserException.usage("no questions with topic '" + topic + "'; topics: "
+                    + String.join(", ", all.stream().map(BankEntry::topic).distinct().toList()));
+        }
+        TerminalMarkdown renderer = new TerminalMarkdown(Terminal.width(), Terminal.interactive());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        new QuizSession(entries, DlbankHome.path().resolve("quiz.json"), in, spec.commandLine().getOut(), renderer::render)
+                .run();
+        return 0;
+    }
+}
