@@ -1,0 +1,117 @@
+package dlbank.bank;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One sitting of the quiz: ask a question, wait for Enter, show the short answer, ask whether the
+ * learner knew it, move the card between Leitner boxes and save the state after every answer (so an
+ * interrupted quiz loses nothing). Ends on "q" or at the end of input.
+ */
+public final class QuizSession {
+
+    /** How the sitting went. */
+    public record Summary(int asked, int known) {}
+
+    private final List<BankEntry> entries;
+    private final Path stateFile;
+    private final BufferedReader in;
+    private final PrintWriter out;
+    private final Function<String, String> render;
+    private final boolean zh;
+
+    /**
+     * @param entries the questions to draw from, in bank order (already filtered by topic)
+     * @param render turns an answer's Markdown into terminal text
+     */
+    public QuizSession(List<BankEntry> entries, Path stateFile, BufferedReader in, PrintWriter out,
+                       Function<String, String> render) {
+        this.entries = entries;
+        this.stateFile = stateFile;
+        this.in = in;
+        this.out = out;
+        this.render = render;
+        this.zh = !entries.isEmpty() && entries.get(0).language().equals("zh");
+    }
+
+    public Summary run() {
+        LeitnerSchedule schedule = QuizState.read(stateFile);
+        schedule.startSession();
+        QuizState.write(stateFile, schedule);
+        List<String> queue = schedule.queue(entries.stream().map(BankEntry::id).toList());
+        int asked = 0;
+        int known = 0;
+        for (String id : queue) {
+            BankEntry entry = entries.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
+            out.println();
+            out.printf("[%d/%d] %s (%s %d)%n", asked + 1, queue.size(), entry.id(), zh ? "盒" : "box", schedule.card(id).box());
+            out.println(entry.title());
+            out.print(zh ? "想好答案后按回车查看（q 退出）> " : "Think of your answer, then press Enter to see it (q to quit) > ");
+            out.flush();
+            String line = readLine();
+            if (line == null || line.strip().equalsIgnoreCase("q")) {
+                break;
+            }
+            out.println();
+            out.print(render.apply(entry.shortAnswer()));
+            out.println(zh ? "（详解：dlbank show " + entry.id() + "）" : "(in depth: dlbank show " + entry.id() + ")");
+            Boolean knew = askKnew();
+            if (knew == null) {
+                break;
+            }
+            LeitnerSchedule.Card card = schedule.answer(id, knew);
+            QuizState.write(stateFile, schedule);
+            asked++;
+            known += knew ? 1 : 0;
+            out.println(zh ? "→ 盒 " + card.box() + "，第 " + card.dueSession() + " 轮再出现"
+                    : "-> box " + card.box() + ", back in session " + card.dueSession());
+        }
+        out.println();
+        out.println(zh ? String.format("本轮答了 %d 题，会 %d 题。进度保存在 %s", asked, known, stateFile)
+                : String.format("Answered %d, knew %d. Progress saved in %s", asked, known, stateFile));
+        out.flush();
+        return new Summary(asked, known);
+    }
+
+    /** y or n; null for q or the end of input; asks again on anything else. */
+    private Boolean askKnew() {
+        while (true) {
+            out.print(zh ? "你答对了吗？[y/n/q] > " : "Did you know it? [y/n/q] > ");
+            out.flush();
+            String line = readLine();
+            if (line == null) {
+                return null;
+            }
+            String answer = line.strip().toLowerCase();
+            switch (answer) {
+                case "y", "yes", "是", "会" -> {
+                    return true;
+                }
+                case "n", "no", "否", "不会" -> {
+                    return false;
+                }
+                case "q", "quit" -> {
+                    return null;
+                }
+                default -> out.println(zh ? "请输入 y、n 或 q。" : "Please answer y, n or q.");
+            }
+        }
+    }
+
+    private String readLine() {
+        try {
+            String line = in.readLine();
+            if (line != null) {
+                out.println();
+            }
+            return line;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dlbank.bank;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dlbank.UserException;
+import dlbank.report.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The quiz's Leitner boxes in {@code quiz.json}, read leniently and written atomically. */
+public final class QuizState {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private QuizState() {}
+
+    @SuppressWarnings("unchecked")
+    public static LeitnerSchedule read(Path file) {
+        if (!Files.exists(file)) {
+            return LeitnerSchedule.empty();
+        }
+        try {
+            Map<String, Object> json = JSON.readValue(file.toFile(), Map.class);
+            Map<String, LeitnerSchedule.Card> cards = new LinkedHashMap<>();
+            Map<String, Map<String, Number>> stored = (Map<String, Map<String, Number>>) json.getOrDefault("cards", Map.of());
+            stored.forEach((id, card) -> cards.put(id, new LeitnerSchedule.Card(card.get("box").intValue(),
+                    card.get("due_session").intValue(), card.get("seen").intValue(), card.get("known").intValue())));
+            return new LeitnerSchedule(((Number) json.getOrDefault("session", 0)).intValue(), cards);
+        } catch (IOException | RuntimeException e) {
+            throw UserException.input(file + ": unreadable quiz state (" + e.getMessage()
+                    + "); move it away to start afresh");
+        }
+    }
+
+    public static void write(Path file, LeitnerSchedule schedule) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("version", 1);
+        json.put("session", schedule.session());
+        Map<String, Object> cards = new LinkedHashMap<>();
+        schedule.cards().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            Map<String, Object> card = new LinkedHashMap<>();
+            card.put("box", entry.getValue().box());
+            card.put("due_session", entry.getValue().dueSession());
+            card.put("seen", entry.getValue().seen());
+            card.put("known", entry.getValue().known());
+            cards.put(entry.getKey(), card);
+        });
+        json.put("cards", cards);
+        AtomicFiles.write(file, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, json));
+    }
+}
