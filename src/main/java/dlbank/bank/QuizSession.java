@@ -24,6 +24,7 @@ public final class QuizSession {
     private final PrintWriter out;
     private final Function<String, String> render;
     private final boolean zh;
+    private final boolean echoNewlines;
 
     /**
      * @param entries the questions to draw from, in bank order (already filtered by topic)
@@ -31,6 +32,16 @@ public final class QuizSession {
      */
     public QuizSession(List<BankEntry> entries, Path stateFile, BufferedReader in, PrintWriter out,
                        Function<String, String> render) {
+        this(entries, stateFile, in, out, render, true);
+    }
+
+    /**
+     * @param echoNewlines end the prompt's line after reading an answer: piped input is not echoed,
+     *     so without this the next output would continue the prompt's line; a terminal echoes it
+     */
+    public QuizSession(List<BankEntry> entries, Path stateFile, BufferedReader in, PrintWriter out,
+                       Function<String, String> render, boolean echoNewlines) {
+        this.echoNewlines = echoNewlines;
         this.entries = entries;
         this.stateFile = stateFile;
         this.in = in;
@@ -106,7 +117,7 @@ public final class QuizSession {
     private String readLine() {
         try {
             String line = in.readLine();
-            if (line != null) {
+            if (line != null && echoNewlines) {
                 out.println();
             }
             return line;

@@ -45,8 +45,8 @@ final class QuizCommand implements Callable<Integer> {
         }
         TerminalMarkdown renderer = new TerminalMarkdown(Terminal.width(), Terminal.interactive());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        new QuizSession(entries, DlbankHome.path().resolve("quiz.json"), in, spec.commandLine().getOut(), renderer::render)
-                .run();
+        new QuizSession(entries, DlbankHome.path().resolve("quiz.json"), in, spec.commandLine().getOut(), renderer::render,
+                System.console() == null).run();
         return 0;
     }
 }

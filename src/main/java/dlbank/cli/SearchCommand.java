@@ -38,7 +38,8 @@ final class SearchCommand implements Callable<Integer> {
         }
         for (BankSearch.Hit hit : hits) {
             out.printf("  %2d  %-30s %s%s%n", hit.entry().number(), hit.entry().id(), hit.entry().title(),
-                    hit.titleMatch() ? "" : "  (" + hit.occurrences() + (language.equals("zh") ? " 处)" : " mentions)"));
+                    hit.titleMatch() ? "" : "  (" + hit.occurrences() + (language.equals("zh") ? " 处)"
+                            : hit.occurrences() == 1 ? " mention)" : " mentions)"));
         }
         out.println(language.equals("zh") ? "用 dlbank show <编号或 id> 查看。" : "Read one with: dlbank show <number or id>");
         return 0;
