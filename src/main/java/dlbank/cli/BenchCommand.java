@@ -21,10 +21,10 @@ import dlbank.model.MultiplyAdds;
 import dlbank.report.ReportWriter;
 import dlbank.report.RunDirectory;
 import dlbank.train.CheckpointedAdam;
-import dlbank.train.Devices;
 import dlbank.train.FitLoop;
 import dlbank.train.ReferenceLoop;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -76,9 +76,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
-            description = "Where to compute (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Report folder (default: runs/bench/<id>/<yyyyMMdd-HHmmss>/).")
@@ -94,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter console = spec.commandLine().getOut();
         long begin = System.nanoTime();
-        Device target = Devices.resolve(device);
+        Device target = device.resolve();
         Path dir = out != null ? RunDirectory.prepareUserFolder(out) : RunDirectory.create("bench/" + id);
         ImageDataset train = ImageDataset.load(root.dataHome(), DataSet.MNIST, ImageDataset.Split.TRAIN, console::println);
         TerminalProgress progress = TerminalProgress.forConsole(console);
@@ -158,7 +157,7 @@ final class BenchCommand implements Callable<Integer> {
                 .claim(Claim.check("dlbank's training loop reaches at least 0.9x the throughput of a bare DJL loop",
                         ratio >= 0.9, Map.of("throughput_ratio", ratio)))
                 .build();
-        RunConfig runConfig = new RunConfig(seed, null, batchSize, false, device, 0);
+        RunConfig runConfig = new RunConfig(seed, null, batchSize, false, device.device, 0);
         Map<String, Object> report = ReportWriter.write(dir, "bench/" + id, "training throughput of " + id,
                 List.of(id), runConfig, result, target.toString(), (System.nanoTime() - begin) / 1e9);
         console.println("report: " + dir.resolve("report.json") + (report.containsKey("peak_rss_mb")

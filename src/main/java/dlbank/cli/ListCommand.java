@@ -7,8 +7,8 @@ import dlbank.experiment.Experiment;
 import dlbank.experiment.ExperimentRegistry;
 import dlbank.report.RunDirectory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -24,13 +24,13 @@ final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--lang", paramLabel = "zh|en", description = "Language (default: from the locale).")
-    String lang;
+    @Mixin
+    LanguageOption languageOption;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        String language = Language.resolve(lang);
+        String language = languageOption.resolve();
         boolean zh = language.equals("zh");
         int titleWidth = Math.max(24, Terminal.width() - 64);
         int part = 0;

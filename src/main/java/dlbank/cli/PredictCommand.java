@@ -11,8 +11,8 @@ import dlbank.experiment.task.MnistCnnTask;
 import dlbank.model.MnistCnn;
 import dlbank.model.SavedModel;
 import dlbank.report.RunDirectory;
-import dlbank.train.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,9 +46,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--show", description = "Also print each image as the model sees it (28x28).")
     boolean show;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
-            description = "Where to compute (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() {
@@ -62,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < images.size(); i++) {
             inputs[i] = DigitImage.toMnist(DigitImage.read(images.get(i)), images.get(i).toString());
         }
-        try (Model model = SavedModel.load(dir, MnistCnnTask.ARCHITECTURE, MnistCnn::build, Devices.resolve(device));
+        try (Model model = SavedModel.load(dir, MnistCnnTask.ARCHITECTURE, MnistCnn::build, device.resolve());
              NDManager manager = model.getNDManager().newSubManager()) {
             float[] flat = new float[inputs.length * DigitImage.SIZE * DigitImage.SIZE];
             for (int i = 0; i < inputs.length; i++) {

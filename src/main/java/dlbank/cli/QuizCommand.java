@@ -7,6 +7,7 @@ import dlbank.bank.QuizSession;
 import dlbank.bank.TerminalMarkdown;
 import dlbank.data.DlbankHome;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,12 +31,12 @@ final class QuizCommand implements Callable<Integer> {
             + "(see the topics in 'dlbank show').")
     String topic;
 
-    @Option(names = "--lang", paramLabel = "zh|en", description = "Language (default: from the locale).")
-    String lang;
+    @Mixin
+    LanguageOption languageOption;
 
     @Override
     public Integer call() {
-        String language = Language.resolve(lang);
+        String language = languageOption.resolve();
         List<BankEntry> all = Bank.load().entries(language);
         List<BankEntry> entries = topic == null ? all
                 : all.stream().filter(entry -> entry.topic().equalsIgnoreCase(topic)).toList();

@@ -7,6 +7,7 @@ import dlbank.experiment.ExperimentRegistry;
 import dlbank.experiment.Result;
 import dlbank.experiment.RunConfig;
 import dlbank.experiment.RunContext;
+import dlbank.report.AtomicFiles;
 import dlbank.report.ReportWriter;
 import dlbank.report.RunDirectory;
 import dlbank.train.Devices;
@@ -54,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
         RunConfig config = options.toConfig();
         Path runDir = null;
         boolean resuming = false;
+        boolean createdHere = false;
         if (resume) {
             Optional<Path> interrupted = options.out != null
                     ? Optional.of(options.out.toAbsolutePath()).filter(RunDirectory::isInterrupted)
@@ -69,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         if (runDir == null) {
+            createdHere = options.out == null || !Files.exists(options.out);
             runDir = options.out != null ? RunDirectory.prepareUserFolder(options.out) : RunDirectory.create(id);
             RunDirectory.writeRunFile(runDir, id, config);
         }
@@ -91,8 +94,10 @@ final class RunCommand implements Callable<Integer> {
         try {
             result = experiment.run(context);
         } catch (UserException e) {
+            forgetIfEmpty(runDir, createdHere && !resuming);
             throw e;
         } catch (Exception e) {
+            forgetIfEmpty(runDir, createdHere && !resuming);
             throw new IllegalStateException(experiment.id() + " failed: " + e, e);
         } finally {
             // The notice is for signals (Ctrl-C); an error explains itself.
@@ -100,20 +105,26 @@ final class RunCommand implements Callable<Integer> {
         }
         double wallSeconds = (System.nanoTime() - begin) / 1e9;
         Map<String, Object> report = ReportWriter.write(runDir, experiment, config, result, device.toString(), wallSeconds);
-        deleteCheckpoint(runDir);
+        // A finished run keeps its model; the per-epoch checkpoint was only for resuming.
+        AtomicFiles.deleteTreeQuietly(runDir.resolve("checkpoint"));
         RunSummary.print(out, report, runDir);
         return 0;
     }
 
-    /** A finished run keeps its model; the per-epoch checkpoint was only for resuming. */
-    private static void deleteCheckpoint(Path runDir) {
-        Path checkpoint = runDir.resolve("checkpoint");
-        if (Files.isDirectory(checkpoint)) {
-            try (var files = Files.walk(checkpoint)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            } catch (java.io.IOException e) {
-                // Leftover checkpoint files cost disk space only.
+    /**
+     * A run that failed before writing anything (bad data, bad device) leaves no folder behind that
+     * {@code --resume} would later take for an interrupted run.
+     */
+    private static void forgetIfEmpty(Path runDir, boolean createdHere) {
+        try (var entries = Files.list(runDir)) {
+            if (entries.allMatch(path -> path.getFileName().toString().equals(RunDirectory.RUN_FILE))) {
+                Files.deleteIfExists(runDir.resolve(RunDirectory.RUN_FILE));
+                if (createdHere) {
+                    Files.deleteIfExists(runDir);
+                }
             }
+        } catch (java.io.IOException e) {
+            // Leaving the folder is harmless.
         }
     }
 }

@@ -2,6 +2,7 @@ package dlbank.cli;
 
 import dlbank.UserException;
 import dlbank.experiment.RunConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -24,9 +25,8 @@ final class RunOptions {
     @Option(names = "--quick", description = "Small data and few steps: seconds instead of minutes.")
     boolean quick;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
-            description = "Where to compute (default: ${DEFAULT-VALUE}: a GPU when CUDA natives are present).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
             description = "Stop after N epochs without a lower validation loss (default: ${DEFAULT-VALUE} = never).")
@@ -46,6 +46,6 @@ final class RunOptions {
         if (patience < 0) {
             throw UserException.usage("--patience must be 0 (off) or more, not " + patience);
         }
-        return new RunConfig(seed, epochs, batchSize, quick, device, patience);
+        return new RunConfig(seed, epochs, batchSize, quick, device.device, patience);
     }
 }

@@ -3,8 +3,8 @@ package dlbank.cli;
 import dlbank.bank.Bank;
 import dlbank.bank.BankSearch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,13 +23,13 @@ final class SearchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "WORD", description = "Words to find, e.g. dropout, 正则化.")
     List<String> words;
 
-    @Option(names = "--lang", paramLabel = "zh|en", description = "Language of the titles shown (default: from the locale).")
-    String lang;
+    @Mixin
+    LanguageOption languageOption;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        String language = Language.resolve(lang);
+        String language = languageOption.resolve();
         String query = String.join(" ", words);
         List<BankSearch.Hit> hits = new BankSearch(Bank.load()).search(query, language);
         if (hits.isEmpty()) {

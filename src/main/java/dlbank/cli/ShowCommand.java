@@ -7,8 +7,8 @@ import dlbank.bank.TerminalMarkdown;
 import dlbank.experiment.ExperimentRegistry;
 import dlbank.report.RunDirectory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,13 +30,13 @@ final class ShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "Entry id (concept/cnn), its last part (cnn) or its number (5).")
     String id;
 
-    @Option(names = "--lang", paramLabel = "zh|en", description = "Language (default: from the locale).")
-    String lang;
+    @Mixin
+    LanguageOption languageOption;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        String language = Language.resolve(lang);
+        String language = languageOption.resolve();
         Bank bank = Bank.load();
         BankEntry entry = bank.find(id, language).orElseThrow(() -> UserException.usage(
                 "no entry '" + id + "' in the bank; 'dlbank list' shows the " + bank.ids().size() + " entries"));

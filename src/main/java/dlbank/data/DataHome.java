@@ -1,19 +1,18 @@
 package dlbank.data;
 
 import dlbank.UserException;
+import dlbank.report.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The folder that holds the data sets ({@code ~/.dlbank/data}, {@code $DLBANK_HOME/data}, or the
@@ -139,7 +138,7 @@ public final class DataHome {
             throw new UserException(UserException.UNAVAILABLE, "fetching " + set.id() + " into " + root + " failed: " + e);
         } finally {
             if (work != null) {
-                deleteTree(work);
+                AtomicFiles.deleteTreeQuietly(work);
             }
         }
     }
@@ -167,17 +166,6 @@ public final class DataHome {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // Best effort: a leftover temporary folder is hidden and harmless.
         }
     }
 }

@@ -33,7 +33,7 @@ public final class SavedModel {
     public static void save(Model model, Path dir, String architecture, long parameters) {
         Path temp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         try {
-            deleteTree(temp);
+            AtomicFiles.deleteTree(temp);
             Files.createDirectories(temp);
             model.setProperty("Epoch", "0");
             model.save(temp, architecture);
@@ -42,7 +42,7 @@ public final class SavedModel {
             json.put("parameters", parameters);
             json.put("name", architecture);
             AtomicFiles.write(temp.resolve(ARCHITECTURE_FILE), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, json));
-            deleteTree(dir);
+            AtomicFiles.deleteTree(dir);
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the model into " + dir + ": " + e.getMessage(), e);
@@ -77,16 +77,5 @@ public final class SavedModel {
             throw UserException.input(dir + ": cannot load the parameters (" + e.getMessage() + ")");
         }
         return model;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -69,6 +69,27 @@ public final class AtomicFiles {
         }
     }
 
+    /** Deletes a folder and everything in it; a missing folder is fine. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** As {@link #deleteTree}, for clean-up whose failure costs only disk space. */
+    public static void deleteTreeQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            // Leftovers are harmless.
+        }
+    }
+
     public static void writeString(Path target, String content) {
         writeBytes(target, content.getBytes(StandardCharsets.UTF_8));
     }

@@ -121,6 +121,7 @@ class CliTest {
         assertThat(outcome.exitCode()).isEqualTo(3);
         assertThat(outcome.errLines()).hasSize(1);
         assertThat(outcome.err()).contains("t10k-images-idx3-ubyte: truncated");
+        assertThat(home.resolve("corrupt-run")).as("a run that wrote nothing leaves no folder").doesNotExist();
     }
 
     @Test
