@@ -12,7 +12,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -32,7 +31,7 @@ final class ListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String language = languageOption.resolve();
         boolean zh = language.equals("zh");
-        int titleWidth = Math.max(24, Terminal.width() - 64);
+        int width = Terminal.width();
         int part = 0;
         for (BankEntry entry : Bank.load().entries(language)) {
             if (entry.part() != part) {
@@ -41,8 +40,8 @@ final class ListCommand implements Callable<Integer> {
                 out.println(part == 1 ? (zh ? "第一部分：概念题" : "Part 1: concept questions")
                         : (zh ? "第二部分：编程题" : "Part 2: programming tasks"));
             }
-            out.printf("  %2d  %-30s %s  %s%n", entry.number(), entry.id(), pad(entry.title(), titleWidth),
-                    experimentStates(entry.experiments()));
+            out.printf("  %2d  %-30s %-3s %s%n", entry.number(), entry.id(), experimentMarks(entry.experiments()),
+                    pad(entry.title(), width - 41).stripTrailing());
         }
         out.println();
         out.println(zh ? "可运行的实验（dlbank run <id>）：" : "Experiments you can run (dlbank run <id>):");
@@ -52,18 +51,20 @@ final class ListCommand implements Callable<Integer> {
             out.printf("  %-18s %s (%s)%n", experiment.id(), experiment.title(), last);
         }
         out.println();
-        out.println(zh ? "标记：✓ 已有运行结果，○ 可运行，… 尚未实现" : "marks: ✓ has a saved run, ○ runnable, … not available yet");
+        out.println(zh ? "每个实验一个标记：✓ 已有运行结果，○ 可运行，… 尚未实现。dlbank show <编号> 显示实验名称。"
+                : "One mark per experiment behind the entry: ✓ has a saved run, ○ runnable, … not available yet;"
+                        + " 'dlbank show <number>' names them.");
         return 0;
     }
 
-    private static String experimentStates(List<String> ids) {
-        List<String> states = new ArrayList<>();
+    /** One mark per experiment behind the entry, in order. */
+    private static String experimentMarks(List<String> ids) {
+        StringBuilder marks = new StringBuilder();
         for (String id : ids) {
-            String mark = ExperimentRegistry.find(id).isEmpty() ? "…"
-                    : RunDirectory.latestFinished(id).isPresent() ? "✓" : "○";
-            states.add(mark + " " + id);
+            marks.append(ExperimentRegistry.find(id).isEmpty() ? "…"
+                    : RunDirectory.latestFinished(id).isPresent() ? "✓" : "○");
         }
-        return String.join("  ", states);
+        return marks.toString();
     }
 
     /** Cuts or pads to a display width (Chinese characters take two columns). */

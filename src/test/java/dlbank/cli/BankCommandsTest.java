@@ -1,0 +1,95 @@
+package dlbank.cli;
+
+import dlbank.TestSupport;
+import dlbank.bank.LeitnerSchedule;
+import dlbank.bank.QuizState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** list, show, search and quiz as a user runs them. */
+class BankCommandsTest {
+
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void isolate() {
+        TestSupport.configureEngine();
+        System.setProperty("dlbank.runs", home.resolve("runs").toString());
+        System.setProperty("dlbank.home", home.resolve("dlbank-home").toString());
+    }
+
+    @AfterAll
+    static void restore() {
+        System.clearProperty("dlbank.runs");
+        System.clearProperty("dlbank.home");
+    }
+
+    private static String[] dlbank(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DlbankCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void listGroupsTheEntriesByPartAndNamesTheRunnableExperiments() {
+        String[] result = dlbank("list", "--lang", "en");
+        assertThat(result[0]).isEqualTo("0");
+        assertThat(result[1]).contains("Part 1: concept questions").contains("Part 2: programming tasks")
+                .contains("  20  task/and-gate                  ○   Write a small neural network")
+                .contains("task/mnist-cnn     the specified CNN on MNIST");
+    }
+
+    @Test
+    void showRendersTheAnswerAndSaysWhichExperimentsAreNotAvailableYet() {
+        String[] result = dlbank("show", "12", "--lang", "en");
+        assertThat(result[0]).isEqualTo("0");
+        assertThat(result[1]).contains("12. Which optimizers are there").contains("Short answer\n============")
+                .contains("Measured on this machine").contains("lab/optimizers: not yet available.")
+                .doesNotContain("**").doesNotContain("```");
+        String[] zh = dlbank("show", "concept/evaluation", "--lang", "zh");
+        assertThat(zh[1]).contains("简答").contains("task/mnist-cnn：还没有运行记录");
+        String[] missing = dlbank("show", "concept/quantum");
+        assertThat(missing[0]).isEqualTo("2");
+        assertThat(missing[2].strip()).isEqualTo("dlbank: no entry 'concept/quantum' in the bank; 'dlbank list' shows the 24 entries");
+    }
+
+    @Test
+    void searchFindsRegularizationByChineseAndByEnglish() {
+        assertThat(dlbank("search", "正则化")[1]).contains("concept/regularization");
+        assertThat(dlbank("search", "dropout")[1]).contains("concept/regularization");
+        String[] none = dlbank("search", "blockchain");
+        assertThat(none[0]).isEqualTo("1");
+        assertThat(none[1]).contains("No entry contains \"blockchain\"");
+    }
+
+    @Test
+    void quizReadsPipedAnswersAndUpdatesQuizJson() throws Exception {
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("y\nn\nq\n".getBytes(StandardCharsets.UTF_8)));
+            String[] result = dlbank("quiz", "--lang", "en", "--topic", "training");
+            assertThat(result[0]).isEqualTo("0");
+            assertThat(result[1]).contains("[1/").contains("Answered 1, knew 0");
+        } finally {
+            System.setIn(stdin);
+        }
+        LeitnerSchedule saved = QuizState.read(home.resolve("dlbank-home/quiz.json"));
+        assertThat(saved.session()).isEqualTo(1);
+        assertThat(saved.card("concept/transfer-learning").seen()).isEqualTo(1);
+        assertThat(saved.card("concept/transfer-learning").box()).isEqualTo(1);
+        assertThat(dlbank("quiz", "--topic", "astrology")[2]).contains("no questions with topic 'astrology'");
+    }
+}
