@@ -84,8 +84,10 @@ final class RunCommand implements Callable<Integer> {
         Path finalRunDir = runDir;
         Thread interruptNotice = new Thread(() -> {
             if (!RunDirectory.isFinished(finalRunDir)) {
-                System.err.println("\ndlbank: interrupted; the last finished epoch is kept. Continue with: dlbank run "
-                        + id + " --resume" + (options.out != null ? " --out " + options.out : ""));
+                boolean checkpointed = Files.exists(RunContext.checkpointDir(finalRunDir).resolve("state.json"));
+                System.err.println("\ndlbank: interrupted; " + (checkpointed ? "the last finished epoch is kept"
+                        : "no epoch had finished yet") + ". Continue with: dlbank run " + id + " --resume"
+                        + (options.out != null ? " --out " + options.out : ""));
             }
         });
         Runtime.getRuntime().addShutdownHook(interruptNotice);
@@ -106,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
         double wallSeconds = (System.nanoTime() - begin) / 1e9;
         Map<String, Object> report = ReportWriter.write(runDir, experiment, config, result, device.toString(), wallSeconds);
         // A finished run keeps its model; the per-epoch checkpoint was only for resuming.
-        AtomicFiles.deleteTreeQuietly(runDir.resolve("checkpoint"));
+        AtomicFiles.deleteTreeQuietly(RunContext.checkpointDir(runDir));
         RunSummary.print(out, report, runDir);
         return 0;
     }

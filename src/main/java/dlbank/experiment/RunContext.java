@@ -27,6 +27,15 @@ public record RunContext(
         return path;
     }
 
+    /** Where the training loop keeps its per-epoch checkpoint; deleted once the run has finished. */
+    public Path checkpointDir() {
+        return checkpointDir(outputDir);
+    }
+
+    public static Path checkpointDir(Path runDir) {
+        return runDir.resolve("checkpoint");
+    }
+
     public boolean quick() {
         return config.quick();
     }

@@ -103,8 +103,12 @@ public final class MnistCnnTask implements Experiment {
                         new FitLoop.Data(train.images(manager), train.labels(manager)),
                         new FitLoop.Data(validation.images(manager), validation.labels(manager)),
                         new FitLoop.Settings(epochs, batchSize, context.config().seed(), context.config().patience(),
-                                context.file("checkpoint/state.json").getParent(), context.resume()));
+                                context.checkpointDir(), context.resume()));
                 outcome.history().forEach(epoch -> result.historyRow(epoch.toRow()));
+                if (outcome.resumedAfterEpoch() > 0) {
+                    // wall_seconds then counts only this process; the history has every epoch.
+                    result.config("resumed_after_epoch", outcome.resumedAfterEpoch());
+                }
 
                 NDArray testImages = test.images(manager);
                 float[][] probabilities = Predictions.probabilities(model.getBlock(), manager, testImages, 1000);
