@@ -53,6 +53,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Experiment experiment = ExperimentRegistry.require(id);
         RunConfig config = options.toConfig();
+        Device device = Devices.resolve(config.device()); // a bad --device fails before any folder is made
         Path runDir = null;
         boolean resuming = false;
         boolean createdHere = false;
@@ -75,7 +76,6 @@ final class RunCommand implements Callable<Integer> {
             runDir = options.out != null ? RunDirectory.prepareUserFolder(options.out) : RunDirectory.create(id);
             RunDirectory.writeRunFile(runDir, id, config);
         }
-        Device device = Devices.resolve(config.device());
         TerminalProgress progress = TerminalProgress.forConsole(out);
         RunContext context = new RunContext(config, runDir, progress, root.dataHome(), device, resuming);
         out.printf("%s (%s mode, seed %d, %s) -> %s%n", id, config.quick() ? "quick" : "full", config.seed(),

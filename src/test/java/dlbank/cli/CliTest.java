@@ -70,6 +70,17 @@ class CliTest {
     }
 
     @Test
+    void aBadDeviceIsOneLineAndLeavesNoRunFolder() {
+        Outcome outcome = dlbank("run", "task/and-gate", "--quick", "--device", "tpu");
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.errLines()).containsExactly("dlbank: --device tpu: expected auto, cpu or gpu");
+        assertThat(home.resolve("runs/task/and-gate")).doesNotExist();
+        Outcome gpu = dlbank("run", "task/and-gate", "--quick", "--device", "gpu");
+        assertThat(gpu.exitCode()).isEqualTo(2);
+        assertThat(gpu.err()).contains("no GPU is visible to PyTorch");
+    }
+
+    @Test
     void anUnknownOptionIsOneLineWithASuggestion() {
         Outcome outcome = dlbank("run", "task/and-gate", "--epoch", "3");
         assertThat(outcome.exitCode()).isEqualTo(2);
