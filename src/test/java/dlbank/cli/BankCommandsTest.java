@@ -1,6 +1,5 @@
 package dlbank.cli;
 
-import dlbank.TestSupport;
 import dlbank.bank.LeitnerSchedule;
 import dlbank.bank.QuizState;
 import org.junit.jupiter.api.AfterAll;
@@ -10,8 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -25,22 +22,17 @@ class BankCommandsTest {
 
     @BeforeAll
     static void isolate() {
-        TestSupport.configureEngine();
-        System.setProperty("dlbank.runs", home.resolve("runs").toString());
-        System.setProperty("dlbank.home", home.resolve("dlbank-home").toString());
+        Cli.isolateIn(home);
     }
 
     @AfterAll
     static void restore() {
-        System.clearProperty("dlbank.runs");
-        System.clearProperty("dlbank.home");
+        Cli.restore();
     }
 
     private static String[] dlbank(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = DlbankCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+        Cli.Outcome outcome = Cli.dlbank(args);
+        return new String[] {Integer.toString(outcome.exitCode()), outcome.out(), outcome.err()};
     }
 
     @Test

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,35 +24,23 @@ class CliTest {
     @TempDir
     static Path home;
 
-    record Outcome(int exitCode, String out, String err) {
-        List<String> errLines() {
-            return err.isBlank() ? List.of() : Arrays.asList(err.strip().split("\n"));
-        }
-    }
-
     @BeforeAll
     static void isolate() {
-        TestSupport.configureEngine();
-        System.setProperty("dlbank.runs", home.resolve("runs").toString());
-        System.setProperty("dlbank.home", home.resolve("dlbank-home").toString());
+        Cli.isolateIn(home);
     }
 
     @AfterAll
     static void restore() {
-        System.clearProperty("dlbank.runs");
-        System.clearProperty("dlbank.home");
+        Cli.restore();
     }
 
-    static Outcome dlbank(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = DlbankCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Outcome(code, out.toString(), err.toString());
+    static Cli.Outcome dlbank(String... args) {
+        return Cli.dlbank(args);
     }
 
     @Test
     void anUnknownExperimentIsOneLineAndExitCode2() {
-        Outcome outcome = dlbank("run", "task/mnist-rnn");
+        Cli.Outcome outcome = dlbank("run", "task/mnist-rnn");
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.errLines()).hasSize(1);
         assertThat(outcome.err()).startsWith("dlbank: unknown experiment 'task/mnist-rnn'; known: task/and-gate");
@@ -62,7 +48,7 @@ class CliTest {
 
     @Test
     void aPlannedExperimentSaysItIsNotAvailableYet() {
-        Outcome outcome = dlbank("run", "lab/optimizers");
+        Cli.Outcome outcome = dlbank("run", "lab/optimizers");
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.errLines()).containsExactly(
                 "dlbank: experiment lab/optimizers (GD, SGD, momentum, RMSProp, Adam; Rosenbrock trajectories) is not"
@@ -71,18 +57,18 @@ class CliTest {
 
     @Test
     void aBadDeviceIsOneLineAndLeavesNoRunFolder() {
-        Outcome outcome = dlbank("run", "task/and-gate", "--quick", "--device", "tpu");
+        Cli.Outcome outcome = dlbank("run", "task/and-gate", "--quick", "--device", "tpu");
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.errLines()).containsExactly("dlbank: --device tpu: expected auto, cpu or gpu");
         assertThat(home.resolve("runs/task/and-gate")).doesNotExist();
-        Outcome gpu = dlbank("run", "task/and-gate", "--quick", "--device", "gpu");
+        Cli.Outcome gpu = dlbank("run", "task/and-gate", "--quick", "--device", "gpu");
         assertThat(gpu.exitCode()).isEqualTo(2);
         assertThat(gpu.err()).contains("no GPU is visible to PyTorch");
     }
 
     @Test
     void anUnknownOptionIsOneLineWithASuggestion() {
-        Outcome outcome = dlbank("run", "task/and-gate", "--epoch", "3");
+        Cli.Outcome outcome = dlbank("run", "task/and-gate", "--epoch", "3");
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.errLines()).hasSize(1);
         assertThat(outcome.err()).contains("Unknown option").contains("'--epoch'").contains("--epochs").contains("dlbank run --help");
@@ -91,7 +77,7 @@ class CliTest {
     @Test
     void aQuickRunWritesTheReportWithEveryKey() throws IOException {
         Path out = home.resolve("and-gate-run");
-        Outcome outcome = dlbank("run", "task/and-gate", "--quick", "--seed", "5", "--out", out.toString());
+        Cli.Outcome outcome = dlbank("run", "task/and-gate", "--quick", "--seed", "5", "--out", out.toString());
         assertThat(outcome.exitCode()).as(outcome.err()).isZero();
         assertThat(outcome.out()).contains("[held]        A single neuron learns AND (4/4 correct)");
         assertThat(outcome.out()).contains("   1  1 |   1");
@@ -111,7 +97,7 @@ class CliTest {
         assertThat(out.resolve("metrics.csv")).exists();
         assertThat(Files.readAllLines(out.resolve("metrics.csv")).get(0)).startsWith("step,");
 
-        Outcome again = dlbank("run", "task/and-gate", "--quick", "--out", out.toString());
+        Cli.Outcome again = dlbank("run", "task/and-gate", "--quick", "--out", out.toString());
         assertThat(again.exitCode()).isEqualTo(2);
         assertThat(again.err()).contains("already holds a finished run");
     }
@@ -127,7 +113,7 @@ class CliTest {
         Files.delete(data.resolve("t10k-images-idx3-ubyte.gz"));
         Files.write(data.resolve("t10k-images-idx3-ubyte"), Arrays.copyOf(raw, 5000));
 
-        Outcome outcome = dlbank("run", "task/mnist-cnn", "--quick", "--data-dir", data.getParent().toString(),
+        Cli.Outcome outcome = dlbank("run", "task/mnist-cnn", "--quick", "--data-dir", data.getParent().toString(),
                 "--out", home.resolve("corrupt-run").toString());
         assertThat(outcome.exitCode()).isEqualTo(3);
         assertThat(outcome.errLines()).hasSize(1);
@@ -137,11 +123,11 @@ class CliTest {
 
     @Test
     void predictReadsDigitsAndRejectsFilesThatAreNotImages() throws IOException {
-        Outcome noModel = dlbank("predict", "task/mnist-cnn", "whatever.png");
+        Cli.Outcome noModel = dlbank("predict", "task/mnist-cnn", "whatever.png");
         assertThat(noModel.exitCode()).isEqualTo(2);
         assertThat(noModel.err()).contains("no trained model of task/mnist-cnn");
 
-        Outcome trained = dlbank("run", "task/mnist-cnn", "--quick", "--data-dir", TestSupport.FIXTURES.toString());
+        Cli.Outcome trained = dlbank("run", "task/mnist-cnn", "--quick", "--data-dir", TestSupport.FIXTURES.toString());
         assertThat(trained.exitCode()).as(trained.err()).isZero();
 
         // Test digits as a user might give them: ten times larger, dark ink on white, off-centre.
@@ -157,7 +143,7 @@ class CliTest {
             args[i + 2] = png.toString();
             expected[i] = test.label(i);
         }
-        Outcome predicted = dlbank(args);
+        Cli.Outcome predicted = dlbank(args);
         assertThat(predicted.exitCode()).as(predicted.err()).isZero();
         int correct = 0;
         for (int i = 0; i < 10; i++) {
@@ -175,21 +161,21 @@ class CliTest {
         for (int i = 0; i < drawings.size(); i++) {
             drawnArgs[i + 2] = drawings.get(i).toString();
         }
-        Outcome drawn = dlbank(drawnArgs);
+        Cli.Outcome drawn = dlbank(drawnArgs);
         assertThat(drawn.exitCode()).as(drawn.err()).isZero();
         long drawnCorrect = drawings.stream().filter(file -> drawn.out().contains(
                 file + ": " + file.getFileName().toString().charAt(1) + " (p = ")).count();
         assertThat(drawnCorrect).as("measured: 25 of 30").isGreaterThanOrEqualTo(20);
 
         Path text = Files.writeString(home.resolve("notes.png"), "not an image");
-        Outcome bad = dlbank("predict", "task/mnist-cnn", text.toString());
+        Cli.Outcome bad = dlbank("predict", "task/mnist-cnn", text.toString());
         assertThat(bad.exitCode()).isEqualTo(3);
         assertThat(bad.errLines()).containsExactly("dlbank: " + text + ": not an image (expected a PNG or JPEG file)");
     }
 
     @Test
     void dataStatusListsEverySet() {
-        Outcome outcome = dlbank("data", "status", "--data-dir", TestSupport.FIXTURES.toString());
+        Cli.Outcome outcome = dlbank("data", "status", "--data-dir", TestSupport.FIXTURES.toString());
         assertThat(outcome.exitCode()).isZero();
         assertThat(outcome.out()).contains("mnist          ok").contains("fashion-mnist  missing").contains("imdb           ok");
         assertThat(dlbank("data", "fetch", "cifar").err()).contains("unknown data set 'cifar'");
