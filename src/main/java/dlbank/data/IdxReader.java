@@ -30,15 +30,6 @@ public final class IdxReader {
         public int count() {
             return dimensions[0];
         }
-
-        /** Number of values in one item (784 for a 28x28 image, 1 for a label). */
-        public int itemSize() {
-            int size = 1;
-            for (int i = 1; i < dimensions.length; i++) {
-                size *= dimensions[i];
-            }
-            return size;
-        }
     }
 
     public static IdxFile read(Path file) {

@@ -16,10 +16,6 @@ import java.util.Map;
  */
 public record RunConfig(long seed, Integer epochs, Integer batchSize, boolean quick, String device, int patience) {
 
-    public static RunConfig defaults() {
-        return new RunConfig(42, null, null, false, "auto", 0);
-    }
-
     public static RunConfig quickDefaults() {
         return new RunConfig(42, null, null, true, "auto", 0);
     }
@@ -30,10 +26,6 @@ public record RunConfig(long seed, Integer epochs, Integer batchSize, boolean qu
 
     public int batchSizeOr(int fallback) {
         return batchSize != null ? batchSize : fallback;
-    }
-
-    public RunConfig withEpochs(int value) {
-        return new RunConfig(seed, value, batchSize, quick, device, patience);
     }
 
     /** The fields as written into report.json. */

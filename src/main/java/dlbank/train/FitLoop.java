@@ -41,11 +41,6 @@ public final class FitLoop {
         return (output, labels) -> output.argMax(1).toType(DataType.FLOAT32, false).eq(labels).sum();
     }
 
-    /** For a single logit per example (batch, 1) and 0/1 labels (batch, 1). */
-    public static Scorer binaryLogitScorer() {
-        return (output, labels) -> output.gt(0).eq(labels.gt(0.5f)).sum();
-    }
-
     /** Inputs and labels of one split, each one array on the device. */
     public record Data(NDArray inputs, NDArray labels) {
         public long size() {
