@@ -155,9 +155,10 @@ final class BenchCommand implements Callable<Integer> {
                 .metric("reference_gflops", referenceRate * flops / 1e9)
                 .metric("forward_multiply_adds", multiplyAdds)
                 .claim(Claim.check("dlbank's training loop reaches at least 0.9x the throughput of a bare DJL loop",
+                        "dlbank 的训练循环吞吐量至少达到最简 DJL 循环的 0.9 倍",
                         ratio >= 0.9, Map.of("throughput_ratio", ratio)))
                 .build();
-        RunConfig runConfig = new RunConfig(seed, null, batchSize, false, device.device, 0);
+        RunConfig runConfig = new RunConfig(seed, null, batchSize, false, device.device, 0, java.util.Map.of());
         Map<String, Object> report = ReportWriter.write(dir, "bench/" + id, "training throughput of " + id,
                 List.of(id), runConfig, result, target.toString(), (System.nanoTime() - begin) / 1e9);
         console.println("report: " + dir.resolve("report.json") + (report.containsKey("peak_rss_mb")

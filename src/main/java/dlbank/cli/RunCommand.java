@@ -53,6 +53,12 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Experiment experiment = ExperimentRegistry.require(id);
         RunConfig config = options.toConfig();
+        for (String option : config.options().keySet()) {
+            if (!experiment.options().contains(option)) {
+                throw UserException.usage("--" + option + " does not apply to " + id
+                        + (experiment.options().isEmpty() ? "" : "; it takes --" + String.join(", --", experiment.options())));
+            }
+        }
         Device device = Devices.resolve(config.device()); // a bad --device fails before any folder is made
         Path runDir = null;
         boolean resuming = false;

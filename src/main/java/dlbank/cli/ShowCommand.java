@@ -78,7 +78,8 @@ final class ShowCommand implements Callable<Integer> {
                 Boolean held = (Boolean) claim.get("held");
                 String verdict = held == null ? (zh ? "未检验" : "not checked") : held ? (zh ? "成立" : "held")
                         : (zh ? "不成立" : "NOT held");
-                md.append("- **").append(verdict).append("**: ").append(claim.get("text")).append('\n');
+                Object text = zh && claim.get("text_zh") != null ? claim.get("text_zh") : claim.get("text");
+                md.append("- **").append(verdict).append("**: ").append(text).append('\n');
             }
             md.append('\n').append(zh ? "报告：" : "report: ").append(run.get().resolve("report.json")).append('\n');
         }

@@ -18,6 +18,14 @@ public interface Experiment {
     /** The bank entries this experiment backs. */
     List<String> questions();
 
+    /**
+     * The experiment's own options ({@code run --cell}, {@code --length}, ...) it reads from
+     * {@link RunConfig#options()}; the command refuses the others.
+     */
+    default java.util.Set<String> options() {
+        return java.util.Set.of();
+    }
+
     /** Runs in full mode, or in quick mode (seconds, small data) when the config says so. */
     Result run(RunContext context) throws Exception;
 }

@@ -88,10 +88,12 @@ public final class ReportWriter {
         for (Claim claim : claims) {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("text", claim.text());
+            map.put("text_zh", claim.textZh());
             map.put("measured", claim.measured());
             map.put("held", claim.held());
             if (!claim.note().isEmpty()) {
                 map.put("note", claim.note());
+                map.put("note_zh", claim.noteZh());
             }
             list.add(map);
         }

@@ -131,15 +131,21 @@ public final class AndGateTask implements Experiment {
         int or = gates.get(1).correct();
         int xorNeuron = gates.get(2).correct();
         int xorHidden = gates.get(3).correct();
-        result.claim(Claim.check("A single neuron learns AND (4/4 correct)", and == 4, Map.of("correct", (double) and)));
-        result.claim(Claim.check("A single neuron learns OR (4/4 correct)", or == 4, Map.of("correct", (double) or)));
+        result.claim(Claim.check("A single neuron learns AND (4/4 correct)", "单个神经元能学会 AND（4 行全对）",
+                and == 4, Map.of("correct", (double) and)));
+        result.claim(Claim.check("A single neuron learns OR (4/4 correct)", "单个神经元能学会 OR（4 行全对）",
+                or == 4, Map.of("correct", (double) or)));
         result.claim(Claim.check("A single neuron cannot learn XOR: no line separates it, so at most 3/4 are correct",
+                "单个神经元学不会 XOR：没有一条直线能把它分开，所以最多对 3 行",
                 xorNeuron <= 3, Map.of("correct", (double) xorNeuron)));
         result.claim(Claim.check("A hidden layer of " + settings.hiddenUnits() + " tanh units learns XOR (4/4 correct)",
+                "加一个 " + settings.hiddenUnits() + " 个 tanh 单元的隐藏层就能学会 XOR（4 行全对）",
                 xorHidden == 4, Map.of("correct", (double) xorHidden)));
         result.claim(Claim.check(
                 "Adam at lr 0.001 for 1000 epochs on the four AND rows (the circulating snippet) does not always learn"
                         + " AND, while lr 0.1 does on every seed",
+                "流传代码的设置（Adam，学习率 0.001，在 AND 的 4 行上训练 1000 轮）并不总能学会 AND，"
+                        + "而学习率 0.1 在每个种子上都能学会",
                 snippetSuccesses < settings.snippetSeeds() && tunedSuccesses == settings.snippetSeeds(),
                 Claim.values("seeds", settings.snippetSeeds(), "lr_0.001_successes", snippetSuccesses,
                         "lr_0.1_successes", tunedSuccesses)));
