@@ -6,7 +6,8 @@ package dlbank.eval;
  * <p>Each rotation zeroes one off-diagonal pair; sweeps over all pairs repeat until the off-diagonal
  * part is negligible (convergence is quadratic, a handful of sweeps). Jacobi is slower than
  * Householder + QL by a small factor but short, and accurate to a few ulps of the largest
- * eigenvalue: a 128x128 matrix takes some tens of milliseconds. A = V · diag(values) · Vᵀ, V's columns the eigenvectors.
+ * eigenvalue: a 128x128 matrix takes some tens of milliseconds once the JIT has warmed up.
+ * A = V · diag(values) · Vᵀ, where column i of V is the row vectors[i].
  */
 final class SymmetricEigen {
 
