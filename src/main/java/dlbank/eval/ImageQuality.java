@@ -8,8 +8,10 @@ package dlbank.eval;
  * visibility to structural similarity" (IEEE TIP, 2004), as in their reference code ssim_index.m:
  * local means, variances and covariance under an 11x11 Gaussian window (σ = 1.5, normalised to sum
  * 1), K1 = 0.01, K2 = 0.03, L = 1, and the mean of the SSIM map over the valid window positions
- * only, with no padding: a 28x28 MNIST image has 18x18 of them. Libraries that pad (reflect, zero)
- * give slightly different numbers near the borders.
+ * only, with no padding: a 28x28 MNIST image has 18x18 of them. scikit-image's structural_similarity
+ * follows the same recipe with gaussian_weights=True, sigma=1.5, use_sample_covariance=False and
+ * data_range=1 (its defaults differ); implementations that average the map over padded borders give
+ * slightly different numbers.
  */
 public final class ImageQuality {
 
