@@ -8,9 +8,9 @@ package dlbank.eval;
  * <p>d = ||μ1 - μ2||² + Tr(C1 + C2 - 2 (C1 C2)^½), with each set's mean μ and unbiased covariance C
  * (divided by n - 1). As in FID, d is the squared distance (no square root is taken); it is 0 for
  * identical sets and in 1-D reduces to (m1 - m2)² + (s1 - s2)². C1 C2 is not symmetric, so
- * Tr((C1 C2)^½) is computed as Tr((√C1 · C2 · √C1)^½), the same trace (the two products are similar
- * matrices) from a symmetric positive semi-definite one: the sum of the square roots of its
- * eigenvalues. Eigenvalues that rounding makes slightly negative count as 0.
+ * Tr((C1 C2)^½) is computed as Tr((√C1 · C2 · √C1)^½), the same trace (AB and BA have the same
+ * eigenvalues, with A = √C1, B = C2 √C1) from a symmetric positive semi-definite matrix: the sum of
+ * the square roots of its eigenvalues. Eigenvalues that rounding makes slightly negative count as 0.
  */
 public final class FrechetDistance {
 
