@@ -93,7 +93,7 @@ public final class TextTokenizer {
         return -1;
     }
 
-    /** Decodes &amp;amp; &amp;lt; &amp;gt; &amp;quot; &amp;apos; &amp;nbsp; and numeric entities; leaves any other '&amp;' as it is. */
+    /** Decodes {@code &amp; &lt; &gt; &quot; &apos; &nbsp;} and numeric entities; leaves any other '&amp;' as is. */
     static String decodeEntities(String text) {
         int amp = text.indexOf('&');
         if (amp < 0) {

@@ -3,6 +3,7 @@ package dlbank.data;
 import dlbank.TestSupport;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +36,8 @@ class TextTokenizerTest {
 
     @Test
     void unicodeLettersAndDigitsAreWordCharacters() {
-        assertThat(TextTokenizer.tokenize("Café CRÈME, naïve Ørsted; Москва 東京 x_y 3½ e\u0301t\u00e9 \uD835\uDC00b"))
+        String text = "Café CRÈME, naïve Ørsted; Москва 東京 x_y 3½ e\u0301t\u00e9 \uD835\uDC00b";
+        assertThat(TextTokenizer.tokenize(text))
                 .containsExactly("café", "crème", "naïve", "ørsted", "москва", "東京", "x", "y", "3",
                         "e\u0301té", "\uD835\uDC00b");
     }
@@ -60,7 +62,8 @@ class TextTokenizerTest {
 
     @Test
     void noFixtureReviewLeavesMarkupBehind() {
-        for (ImdbDataset.Review review : ImdbDataset.read(TestSupport.FIXTURES.resolve("imdb/reviews.json")).reviews()) {
+        Path fixture = TestSupport.FIXTURES.resolve("imdb/reviews.json");
+        for (ImdbDataset.Review review : ImdbDataset.read(fixture).reviews()) {
             assertThat(TextTokenizer.tokenize(review.text()))
                     .isNotEmpty()
                     .doesNotContain("br")
