@@ -29,18 +29,35 @@ public final class SavedModel {
 
     private SavedModel() {}
 
+    /** Writes something more into the model folder before it is moved into place. */
+    @FunctionalInterface
+    public interface ExtraFiles {
+        void writeInto(Path dir) throws IOException;
+    }
+
     /** Writes the model into {@code dir} (created whole, via a temporary sibling and a rename). */
     public static void save(Model model, Path dir, String architecture, long parameters) {
+        save(model, dir, architecture, parameters, Map.of(), folder -> { });
+    }
+
+    /**
+     * As above, with the settings needed to rebuild the block and to prepare inputs (kept in
+     * architecture.json under "settings") and extra files such as a vocabulary.
+     */
+    public static void save(Model model, Path dir, String architecture, long parameters, Map<String, Object> settings,
+                            ExtraFiles extra) {
         Path temp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         try {
             AtomicFiles.deleteTree(temp);
             Files.createDirectories(temp);
             model.setProperty("Epoch", "0");
             model.save(temp, architecture);
+            extra.writeInto(temp);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("architecture", architecture);
             json.put("parameters", parameters);
             json.put("name", architecture);
+            json.put("settings", settings);
             AtomicFiles.write(temp.resolve(ARCHITECTURE_FILE), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, json));
             AtomicFiles.deleteTree(dir);
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -53,18 +70,8 @@ public final class SavedModel {
      * Loads a saved model whose architecture.json names {@code architecture}, into a fresh block of
      * that architecture. Fails with one line if the folder is not such a model.
      */
-    @SuppressWarnings("unchecked")
     public static Model load(Path dir, String architecture, Supplier<Block> blockFactory, Device device) {
-        Path archFile = dir.resolve(ARCHITECTURE_FILE);
-        if (!Files.isRegularFile(archFile)) {
-            throw UserException.input(dir + ": not a saved dlbank model (no " + ARCHITECTURE_FILE + ")");
-        }
-        Map<String, Object> json;
-        try {
-            json = JSON.readValue(archFile.toFile(), Map.class);
-        } catch (IOException e) {
-            throw UserException.input(archFile + ": unreadable (" + e.getMessage() + ")");
-        }
+        Map<String, Object> json = readArchitecture(dir);
         if (!architecture.equals(json.get("architecture"))) {
             throw UserException.input(dir + " holds a " + json.get("architecture") + " model, not " + architecture);
         }
@@ -77,5 +84,29 @@ public final class SavedModel {
             throw UserException.input(dir + ": cannot load the parameters (" + e.getMessage() + ")");
         }
         return model;
+    }
+
+    /** The settings saved with the model (empty for models saved without any). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> settings(Path dir) {
+        Object settings = readArchitecture(dir).get("settings");
+        return settings instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readArchitecture(Path dir) {
+        Path archFile = dir.resolve(ARCHITECTURE_FILE);
+        if (!Files.isRegularFile(archFile)) {
+            throw UserException.input(dir + ": not a saved dlbank model (no " + ARCHITECTURE_FILE + ")");
+        }
+        try {
+            Map<String, Object> json = JSON.readValue(archFile.toFile(), Map.class);
+            if (json == null || !(json.get("architecture") instanceof String) || !(json.get("name") instanceof String)) {
+                throw UserException.input(archFile + ": not a dlbank model description");
+            }
+            return json;
+        } catch (IOException e) {
+            throw UserException.input(archFile + ": unreadable (" + e.getMessage() + ")");
+        }
     }
 }

@@ -33,6 +33,27 @@ public final class Charts {
         write(file, chart);
     }
 
+    /** A curve as points (x[i], y[i]). */
+    public record Series(double[] x, double[] y) {}
+
+    /**
+     * Curves without markers on axes from 0 to 1, each with its own x values (ROC and PR curves);
+     * {@code diagonal} adds the chance line y = x.
+     */
+    public static void curves(Path file, String title, String xTitle, String yTitle, Map<String, Series> curves,
+                              boolean diagonal) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+        curves.forEach((name, curve) -> chart.addSeries(name, curve.x(), curve.y()).setMarker(SeriesMarkers.NONE));
+        if (diagonal) {
+            chart.addSeries("chance", new double[] {0, 1}, new double[] {0, 1}).setMarker(SeriesMarkers.NONE)
+                    .setLineColor(Color.GRAY);
+        }
+        write(file, chart);
+    }
+
     /**
      * The loss and accuracy curves of a per-epoch history (rows with train_/validation_ loss and
      * accuracy); returns the files written (relative names), none if the history lacks the columns.
@@ -44,6 +65,9 @@ public final class Charts {
         }
         double[] epochs = column(history, "epoch");
         for (String metric : List.of("loss", "accuracy")) {
+            if (!history.get(0).containsKey("train_" + metric)) {
+                continue;
+            }
             Map<String, double[]> series = new LinkedHashMap<>();
             series.put("training", column(history, "train_" + metric));
             if (history.get(0).containsKey("validation_" + metric)) {
@@ -56,7 +80,8 @@ public final class Charts {
         return written;
     }
 
-    static double[] column(List<Map<String, Object>> rows, String key) {
+    /** One column of history rows as numbers. */
+    public static double[] column(List<Map<String, Object>> rows, String key) {
         double[] values = new double[rows.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = ((Number) rows.get(i).get(key)).doubleValue();

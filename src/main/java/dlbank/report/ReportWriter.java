@@ -46,6 +46,9 @@ public final class ReportWriter {
         Map<String, Object> fullConfig = new LinkedHashMap<>(config.toMap());
         fullConfig.putAll(result.config());
         report.put("config", fullConfig);
+        // What the user asked for, apart from the effective values above: tells default runs from others.
+        report.put("user_config", config.toMap());
+        report.put("default_setting", config.isDefaultSetting());
         report.put("metrics", result.metrics());
         report.put("claims", claims(result.claims()));
         report.put("artifacts", artifacts);

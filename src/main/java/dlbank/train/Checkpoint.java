@@ -51,18 +51,37 @@ public final class Checkpoint {
     /** What the loop needs to continue: the last finished epoch, its history, the best so far. */
     public record State(int epoch, List<Map<String, Object>> history, int bestEpoch, double bestValidationLoss) {}
 
+    /** One network of the checkpoint and its optimizer; the name tells the files apart ("" for a lone network). */
+    public record Part(String name, Block block, CheckpointedAdam optimizer) {}
+
     public void save(State state, Block block, CheckpointedAdam optimizer) {
+        save(state, List.of(new Part("", block, optimizer)));
+    }
+
+    /**
+     * Writes every part's parameters and optimizer state for the epoch, then state.json naming them
+     * all, then removes the previous epoch's files: a kill at any moment leaves one complete epoch.
+     */
+    public void save(State state, List<Part> parts) {
         String stem = String.format("epoch-%04d", state.epoch());
-        AtomicFiles.write(dir.resolve(stem + ".params"), out -> writeParameters(block, out));
-        AtomicFiles.write(dir.resolve(stem + ".optimizer"), out -> {
-            DataOutputStream data = new DataOutputStream(out);
-            optimizer.save(data, names(block)::get);
-            data.flush();
-        });
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (Part part : parts) {
+            String base = stem + (part.name().isEmpty() ? "" : "-" + part.name());
+            AtomicFiles.write(dir.resolve(base + ".params"), out -> writeParameters(part.block(), out));
+            AtomicFiles.write(dir.resolve(base + ".optimizer"), out -> {
+                DataOutputStream data = new DataOutputStream(out);
+                part.optimizer().save(data, names(part.block())::get);
+                data.flush();
+            });
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", part.name());
+            entry.put("params", base + ".params");
+            entry.put("optimizer", base + ".optimizer");
+            files.add(entry);
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("epoch", state.epoch());
-        json.put("params", stem + ".params");
-        json.put("optimizer", stem + ".optimizer");
+        json.put("parts", files);
         json.put("best_epoch", state.bestEpoch());
         json.put("best_validation_loss", state.bestValidationLoss());
         json.put("history", state.history());
@@ -80,20 +99,44 @@ public final class Checkpoint {
     }
 
     /** Loads the last complete epoch into the block and the optimizer and returns its state. */
-    @SuppressWarnings("unchecked")
     public State restore(Block block, CheckpointedAdam optimizer, NDManager manager) {
+        return restore(List.of(new Part("", block, optimizer)), manager);
+    }
+
+    /** Loads the last complete epoch into every part and returns its state. */
+    @SuppressWarnings("unchecked")
+    public State restore(List<Part> parts, NDManager manager) {
         Map<String, Object> json;
         try {
             json = JSON.readValue(dir.resolve(STATE).toFile(), Map.class);
         } catch (IOException e) {
             throw UserException.input(dir.resolve(STATE) + ": unreadable checkpoint (" + e.getMessage() + ")");
         }
-        loadParameters(dir.resolve((String) json.get("params")), block, manager);
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                Files.newInputStream(dir.resolve((String) json.get("optimizer")))))) {
+        try {
+            List<Map<String, Object>> files = (List<Map<String, Object>>) json.get("parts");
+            for (Part part : parts) {
+                Map<String, Object> entry = files.stream().filter(file -> part.name().equals(file.get("name")))
+                        .findFirst().orElseThrow(() -> UserException.input(dir.resolve(STATE)
+                                + ": the checkpoint has no part named '" + part.name() + "'"));
+                loadParameters(dir.resolve((String) entry.get("params")), part.block(), manager);
+                loadOptimizer(dir.resolve((String) entry.get("optimizer")), part, manager);
+            }
+            return new State(
+                    ((Number) json.get("epoch")).intValue(),
+                    new ArrayList<>((List<Map<String, Object>>) json.get("history")),
+                    ((Number) json.get("best_epoch")).intValue(),
+                    ((Number) json.get("best_validation_loss")).doubleValue());
+        } catch (ClassCastException | NullPointerException e) {
+            throw UserException.input(dir.resolve(STATE) + ": not a complete checkpoint (" + e.getMessage()
+                    + "); delete " + dir + " to start the run again");
+        }
+    }
+
+    private void loadOptimizer(Path file, Part part, NDManager manager) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             Map<String, String> idsByName = new java.util.HashMap<>();
-            names(block).forEach((id, name) -> idsByName.put(name, id));
-            optimizer.load(in, manager, name -> {
+            names(part.block()).forEach((id, name) -> idsByName.put(name, id));
+            part.optimizer().load(in, manager, name -> {
                 String id = idsByName.get(name);
                 if (id == null) {
                     throw UserException.input(dir + ": the checkpoint's optimizer state names parameter " + name
@@ -102,13 +145,8 @@ public final class Checkpoint {
                 return id;
             });
         } catch (IOException e) {
-            throw UserException.input(dir.resolve((String) json.get("optimizer")) + ": unreadable (" + e.getMessage() + ")");
+            throw UserException.input(file + ": unreadable (" + e.getMessage() + ")");
         }
-        return new State(
-                ((Number) json.get("epoch")).intValue(),
-                new ArrayList<>((List<Map<String, Object>>) json.get("history")),
-                ((Number) json.get("best_epoch")).intValue(),
-                ((Number) json.get("best_validation_loss")).doubleValue());
     }
 
     /** Parameter id (random per run) to its stable path in the block, e.g. "01Conv2d_weight". */

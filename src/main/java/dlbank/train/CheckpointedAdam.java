@@ -22,23 +22,38 @@ import java.util.function.Function;
  */
 public final class CheckpointedAdam extends Optimizer {
 
-    private static final float BETA1 = 0.9f; // Kingma & Ba's defaults, also Keras' and PyTorch's
+    private static final float DEFAULT_BETA1 = 0.9f; // Kingma & Ba's defaults, also Keras' and PyTorch's
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
 
     private final float learningRate;
+    private final float beta1;
     private final Map<String, NDArray> means = new TreeMap<>();
     private final Map<String, NDArray> variances = new TreeMap<>();
     private final Map<String, Integer> steps = new TreeMap<>();
 
     public CheckpointedAdam(float learningRate) {
+        this(learningRate, -1);
+    }
+
+    /**
+     * @param clipGradient each gradient value is clipped to [-clipGradient, clipGradient] before the
+     *                     update (against the exploding gradients of recurrent nets); -1 = no clipping
+     */
+    public CheckpointedAdam(float learningRate, float clipGradient) {
+        this(learningRate, clipGradient, DEFAULT_BETA1);
+    }
+
+    /** @param beta1 decay of the first moment; GANs train better with 0.5 (Radford et al., 2016) */
+    public CheckpointedAdam(float learningRate, float clipGradient, float beta1) {
         super(new OptimizerBuilder<>() {
             @Override
             protected OptimizerBuilder self() {
                 return this;
             }
-        });
+        }.optClipGrad(clipGradient));
         this.learningRate = learningRate;
+        this.beta1 = beta1;
     }
 
     public float learningRate() {
@@ -48,7 +63,7 @@ public final class CheckpointedAdam extends Optimizer {
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         int step = steps.merge(parameterId, 1, Integer::sum);
-        double correction1 = 1.0 - Math.pow(BETA1, step);
+        double correction1 = 1.0 - Math.pow(beta1, step);
         double correction2 = 1.0 - Math.pow(BETA2, step);
         float correctedRate = (float) (learningRate * Math.sqrt(correction2) / correction1);
         NDArray mean = means.computeIfAbsent(parameterId, id -> detachedZeros(weight));
@@ -56,7 +71,7 @@ public final class CheckpointedAdam extends Optimizer {
         weight.getNDArrayInternal().adamUpdate(
                 new NDList(weight, grad, mean, variance), new NDList(weight),
                 learningRate, correctedRate, getWeightDecay(), rescaleGrad, clipGrad,
-                BETA1, BETA2, EPSILON, true, false);
+                beta1, BETA2, EPSILON, true, false);
     }
 
     private static NDArray detachedZeros(NDArray weight) {

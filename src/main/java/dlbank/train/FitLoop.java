@@ -41,6 +41,21 @@ public final class FitLoop {
         return (output, labels) -> output.argMax(1).toType(DataType.FLOAT32, false).eq(labels).sum();
     }
 
+    /** For one logit per example (batch, 1) and labels 0 or 1 (batch): positive when the logit is above 0. */
+    public static Scorer binaryLogitScorer() {
+        return (output, labels) -> output.reshape(-1).gt(0).toType(DataType.FLOAT32, false).eq(labels).sum();
+    }
+
+    /**
+     * Changes each training batch before the step: noise for a denoiser, random shifts for
+     * augmentation. Validation and test data are used as given.
+     */
+    @FunctionalInterface
+    public interface BatchTransform {
+        /** @return the batch to train on: inputs, then labels */
+        NDList apply(NDArray inputs, NDArray labels, NDManager batchManager);
+    }
+
     /** Inputs and labels of one split, each one array on the device. */
     public record Data(NDArray inputs, NDArray labels) {
         public long size() {
@@ -55,8 +70,15 @@ public final class FitLoop {
      * @param patience epochs without a lower validation loss before stopping; 0 = never stop early
      * @param checkpointDir where the per-epoch checkpoint goes; null = none
      * @param resume continue from the checkpoint in checkpointDir
+     * @param keepBest end with the weights of the epoch with the lowest validation loss, not the last
+     *                 epoch's (needs checkpointDir; early stopping always returns to that epoch)
      */
-    public record Settings(int epochs, int batchSize, long seed, int patience, Path checkpointDir, boolean resume) {}
+    public record Settings(int epochs, int batchSize, long seed, int patience, Path checkpointDir, boolean resume,
+                           boolean keepBest) {
+        public Settings(int epochs, int batchSize, long seed, int patience, Path checkpointDir, boolean resume) {
+            this(epochs, batchSize, seed, patience, checkpointDir, resume, false);
+        }
+    }
 
     /** One finished epoch. */
     public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
@@ -64,10 +86,15 @@ public final class FitLoop {
         public Map<String, Object> toRow() {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", epoch);
+            // A loop without a scorer (a denoiser) has no accuracy: its rows leave the columns out.
             row.put("train_loss", trainLoss);
-            row.put("train_accuracy", trainAccuracy);
+            if (!Double.isNaN(trainAccuracy)) {
+                row.put("train_accuracy", trainAccuracy);
+            }
             row.put("validation_loss", validationLoss);
-            row.put("validation_accuracy", validationAccuracy);
+            if (!Double.isNaN(validationAccuracy)) {
+                row.put("validation_accuracy", validationAccuracy);
+            }
             row.put("seconds", seconds);
             row.put("examples_per_second", examplesPerSecond);
             return row;
@@ -80,7 +107,8 @@ public final class FitLoop {
         }
 
         private static double number(Map<String, Object> row, String key) {
-            return ((Number) row.get(key)).doubleValue();
+            Object value = row.get(key);
+            return value == null ? Double.NaN : ((Number) value).doubleValue();
         }
     }
 
@@ -98,9 +126,11 @@ public final class FitLoop {
     private final Scorer scorer;
     private final ProgressSink progress;
     private final String unit;
+    private BatchTransform transform;
 
     /**
      * @param trainer a DJL trainer built with {@code optimizer} as its optimizer
+     * @param scorer counts correct predictions; null for a model without classes (no accuracy is shown)
      * @param unit what one example is called in the live figures ("img", "review")
      */
     public FitLoop(Trainer trainer, CheckpointedAdam optimizer, Scorer scorer, ProgressSink progress, String unit) {
@@ -109,6 +139,12 @@ public final class FitLoop {
         this.scorer = scorer;
         this.progress = progress;
         this.unit = unit;
+    }
+
+    /** Applies {@code batchTransform} to every training batch from now on. */
+    public FitLoop withTransform(BatchTransform batchTransform) {
+        this.transform = batchTransform;
+        return this;
     }
 
     public Outcome fit(Data train, Data validation, Settings settings) {
@@ -137,18 +173,21 @@ public final class FitLoop {
             EpochStats stats = new EpochStats(epoch, lossAndAccuracy[0], lossAndAccuracy[1], held.loss(),
                     held.accuracy(), seconds, train.size() / seconds);
             history.add(stats);
-            progress.info(String.format(
-                    "epoch %d/%d  loss %.4f  acc %.2f%%  val_loss %.4f  val_acc %.2f%%  %.1f s  %,.0f %s/s",
-                    epoch, settings.epochs(), stats.trainLoss(), 100 * stats.trainAccuracy(),
-                    stats.validationLoss(), 100 * stats.validationAccuracy(), seconds,
-                    stats.examplesPerSecond(), unit));
+            progress.info(scorer == null
+                    ? String.format("epoch %d/%d  loss %.4f  val_loss %.4f  %.1f s  %,.0f %s/s", epoch,
+                            settings.epochs(), stats.trainLoss(), stats.validationLoss(), seconds,
+                            stats.examplesPerSecond(), unit)
+                    : String.format("epoch %d/%d  loss %.4f  acc %.2f%%  val_loss %.4f  val_acc %.2f%%  %.1f s  %,.0f %s/s",
+                            epoch, settings.epochs(), stats.trainLoss(), 100 * stats.trainAccuracy(),
+                            stats.validationLoss(), 100 * stats.validationAccuracy(), seconds,
+                            stats.examplesPerSecond(), unit));
             boolean improved = held.loss() < bestLoss;
             if (improved) {
                 bestLoss = held.loss();
                 bestEpoch = epoch;
             }
             if (checkpoint != null) {
-                if (improved && settings.patience() > 0) {
+                if (improved && (settings.patience() > 0 || settings.keepBest())) {
                     checkpoint.saveBest(trainer.getModel().getBlock());
                 }
                 checkpoint.save(new Checkpoint.State(epoch, history.stream().map(EpochStats::toRow).toList(),
@@ -163,6 +202,11 @@ public final class FitLoop {
                 stoppedEarly = true;
                 break;
             }
+        }
+        if (settings.keepBest() && !stoppedEarly && checkpoint != null && bestEpoch > 0
+                && bestEpoch < history.size()) {
+            progress.info(String.format("keeping epoch %d, the one with the lowest validation loss", bestEpoch));
+            checkpoint.loadBest(trainer.getModel().getBlock(), trainer.getModel().getNDManager());
         }
         return new Outcome(history, resumedAfter, stoppedEarly, bestEpoch);
     }
@@ -208,6 +252,11 @@ public final class FitLoop {
                     NDIndex rows = new NDIndex().addSliceDim(from, to);
                     NDArray x = inputs.get(batchManager, rows);
                     NDArray y = labels.get(batchManager, rows);
+                    if (transform != null) {
+                        NDList changed = transform.apply(x, y, batchManager);
+                        x = changed.get(0);
+                        y = changed.get(1);
+                    }
                     NDArray output;
                     NDArray loss;
                     try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -217,7 +266,9 @@ public final class FitLoop {
                     }
                     trainer.step();
                     lossSum.addi(loss.mul(to - from));
-                    correctSum.addi(scorer.correct(output, y).toType(DataType.FLOAT32, false));
+                    if (scorer != null) {
+                        correctSum.addi(scorer.correct(output, y).toType(DataType.FLOAT32, false));
+                    }
                 }
                 if (batch + 1 - lastRead >= READ_EVERY || batch + 1 == batches) {
                     read[0] = lossSum.getFloat();
@@ -229,11 +280,13 @@ public final class FitLoop {
                     lastRead = batch + 1;
                     long seen = Math.min(size, lastRead * settings.batchSize());
                     double rate = seen / ((System.nanoTime() - begin) / 1e9);
-                    bar.update(lastRead, String.format("loss %.4f acc %.2f%% %,.0f %s/s",
-                            read[0] / seen, 100 * read[1] / seen, rate, unit));
+                    bar.update(lastRead, scorer == null
+                            ? String.format("loss %.4f %,.0f %s/s", read[0] / seen, rate, unit)
+                            : String.format("loss %.4f acc %.2f%% %,.0f %s/s", read[0] / seen, 100 * read[1] / seen,
+                                    rate, unit));
                 }
             }
-            return new double[] {read[0] / size, read[1] / size};
+            return new double[] {read[0] / size, scorer == null ? Double.NaN : read[1] / size};
         }
     }
 
@@ -250,7 +303,7 @@ public final class FitLoop {
                 NDArray y = data.labels().get(batchManager, rows);
                 NDArray output = trainer.evaluate(new NDList(x)).singletonOrThrow();
                 lossSum += trainer.getLoss().evaluate(new NDList(y), new NDList(output)).getFloat() * (to - from);
-                correctSum += count(scorer.correct(output, y));
+                correctSum += scorer == null ? Double.NaN : count(scorer.correct(output, y));
             }
         }
         return new Evaluation(lossSum / size, correctSum / size);

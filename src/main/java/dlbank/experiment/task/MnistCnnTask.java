@@ -4,11 +4,9 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.util.Pair;
 import dlbank.data.DataSet;
 import dlbank.data.ImageDataset;
 import dlbank.eval.ConfusionMatrix;
@@ -96,7 +94,7 @@ public final class MnistCnnTask implements Experiment {
                     .optOptimizer(optimizer).optDevices(new ai.djl.Device[] {context.device()});
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 trainer.initialize(MnistCnn.inputShape(batchSize));
-                long parameters = countParameters(model);
+                long parameters = dlbank.model.ParameterCount.of(model.getBlock());
                 NDManager manager = trainer.getManager();
                 FitLoop loop = new FitLoop(trainer, optimizer, FitLoop.argmaxScorer(), context.progress(), "img");
                 FitLoop.Outcome outcome = loop.fit(
@@ -166,14 +164,6 @@ public final class MnistCnnTask implements Experiment {
         result.claim(Claim.check("The network has one output layer (dense 10) and 121,930 parameters",
                 "网络只有一个输出层（dense 10），共 121,930 个参数",
                 parameters == SPECIFIED_PARAMETERS, Map.of("parameters", (double) parameters)));
-    }
-
-    private static long countParameters(Model model) {
-        long count = 0;
-        for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
-            count += parameter.getValue().getArray().size();
-        }
-        return count;
     }
 
     private static List<Pictures.Tile> misclassified(ImageDataset test, int[] actual, int[] predicted,
