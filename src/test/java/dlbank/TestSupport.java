@@ -37,8 +37,14 @@ public final class TestSupport {
     }
 
     public static RunContext quickContext(Path outputDir) {
+        return quickContext(outputDir, java.util.Map.of());
+    }
+
+    /** A quick run with the experiment's own options set, e.g. cell=lstm. */
+    public static RunContext quickContext(Path outputDir, java.util.Map<String, String> options) {
         configureEngine();
-        return new RunContext(RunConfig.quickDefaults(), outputDir, ProgressSink.silent(), fixtureHome(),
-                ai.djl.Device.cpu(), false);
+        RunConfig quick = RunConfig.quickDefaults();
+        RunConfig config = new RunConfig(quick.seed(), null, null, true, quick.device(), 0, options);
+        return new RunContext(config, outputDir, ProgressSink.silent(), fixtureHome(), ai.djl.Device.cpu(), false);
     }
 }

@@ -35,6 +35,27 @@ public final class Predictions {
         return rows;
     }
 
+    /**
+     * For a block with one logit per example: the sigmoid of each logit, in inference mode.
+     *
+     * @param inputs (N, ...) on the model's device
+     */
+    public static float[] positiveProbabilities(Block block, NDManager manager, NDArray inputs, int batchSize) {
+        long size = inputs.getShape().get(0);
+        float[] probabilities = new float[(int) size];
+        ParameterStore parameters = new ParameterStore(manager, false);
+        for (long from = 0; from < size; from += batchSize) {
+            long to = Math.min(size, from + batchSize);
+            try (NDManager batchManager = manager.newSubManager()) {
+                NDArray x = inputs.get(batchManager, new NDIndex().addSliceDim(from, to));
+                NDArray logits = block.forward(parameters, new NDList(x), false).singletonOrThrow();
+                float[] batch = ai.djl.nn.Activation.sigmoid(logits.reshape(-1)).toFloatArray();
+                System.arraycopy(batch, 0, probabilities, (int) from, batch.length);
+            }
+        }
+        return probabilities;
+    }
+
     /** Index of the largest value of each row. */
     public static int[] argmax(float[][] rows) {
         int[] best = new int[rows.length];

@@ -1,0 +1,55 @@
+package dlbank.cli;
+
+import dlbank.UserException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads a user's text file strictly: UTF-8 text or one clear line saying what it is not. */
+final class TextFiles {
+
+    /** Larger than any review file a person writes; a bigger file is almost surely not one. */
+    private static final long MAX_BYTES = 50L << 20;
+
+    private TextFiles() {}
+
+    /** The non-blank lines of a UTF-8 text file. */
+    static List<String> linesOf(Path file) {
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(file)) {
+                throw UserException.input(file + ": is a folder, not a text file");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw UserException.input(file + ": larger than 50 MB; not a file of reviews");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw UserException.input(file + ": no such file");
+        } catch (IOException e) {
+            throw UserException.input(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw UserException.input(file + ": not a UTF-8 text file");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw UserException.input(file + ": not a text file (it holds binary data)");
+        }
+        List<String> lines = text.lines().filter(line -> !line.isBlank()).toList();
+        if (lines.isEmpty()) {
+            throw UserException.input(file + ": holds no reviews (every line is empty)");
+        }
+        return lines;
+    }
+}
