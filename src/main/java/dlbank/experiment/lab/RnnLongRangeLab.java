@@ -1,0 +1,227 @@
+package dlbank.experiment.lab;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import dlbank.data.AddingProblem;
+import dlbank.experiment.Claim;
+import dlbank.experiment.Experiment;
+import dlbank.experiment.Result;
+import dlbank.experiment.RunContext;
+import dlbank.model.TextClassifier;
+import dlbank.model.TextClassifier.Cell;
+import dlbank.report.Charts;
+import dlbank.train.CheckpointedAdam;
+import dlbank.train.FitLoop;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Long-range memory, measured: the adding problem at growing sequence lengths for a plain (tanh)
+ * RNN, an LSTM and a GRU, and how much of the loss gradient reaches each time step of an untrained
+ * network (Bengio, Simard &amp; Frasconi, 1994; Hochreiter &amp; Schmidhuber, 1997).
+ */
+public final class RnnLongRangeLab implements Experiment {
+
+    public static final String ID = "lab/rnn-long-range";
+    private static final List<Cell> CELLS = List.of(Cell.SIMPLE, Cell.LSTM, Cell.GRU);
+
+    /** @param solvedMse a test error this far below the baseline's 1/6 means the network adds */
+    record Settings(int[] lengths, int trainSequences, int testSequences, int epochs, int batchSize, int hidden,
+                    float learningRate, double solvedMse) {
+        static Settings of(RunContext context) {
+            return context.quick()
+                    ? new Settings(new int[] {5, 20}, 512, 256, 2, 32, 16, 1e-2f, 0.01)
+                    : new Settings(new int[] {10, 50, 100, 200}, 10_000, 2_000, context.config().epochsOr(10),
+                            context.config().batchSizeOr(64), 64, 1e-3f, 0.01);
+        }
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String title() {
+        return "the adding problem: plain RNN vs LSTM vs GRU as sequences grow; gradient per time step";
+    }
+
+    @Override
+    public List<String> questions() {
+        return List.of("concept/rnn");
+    }
+
+    @Override
+    public Result run(RunContext context) {
+        Settings settings = Settings.of(context);
+        Result.Builder result = Result.builder().config("lengths", settings.lengths())
+                .config("train_sequences", settings.trainSequences()).config("hidden", settings.hidden())
+                .config("epochs", settings.epochs()).config("batch_size", settings.batchSize())
+                .config("learning_rate", settings.learningRate()).config("solved_below_mse", settings.solvedMse());
+        long seed = context.config().seed();
+        Map<Cell, double[]> mse = new LinkedHashMap<>();
+        CELLS.forEach(cell -> mse.put(cell, new double[settings.lengths().length]));
+        for (int i = 0; i < settings.lengths().length; i++) {
+            int length = settings.lengths()[i];
+            AddingProblem train = AddingProblem.generate(settings.trainSequences(), length, seed * 31 + length);
+            AddingProblem test = AddingProblem.generate(settings.testSequences(), length, seed * 31 + length + 1);
+            for (Cell cell : CELLS) {
+                context.info(String.format("== T = %d, %s", length, cell.id()));
+                double error = trainAndTest(context, settings, cell, train, test);
+                mse.get(cell)[i] = error;
+                result.metric("test_mse_" + cell.id() + "_" + length, error);
+                context.info(String.format("T = %d, %s: test MSE %.4f (always answering 1: %.4f)", length, cell.id(),
+                        error, AddingProblem.BASELINE_MSE));
+            }
+        }
+        int longest = settings.lengths()[settings.lengths().length - 1];
+        Map<Cell, double[]> gradients = gradientPerStep(context, settings, longest);
+        plot(context, result, settings, mse, gradients, longest);
+        addClaims(result, context.quick(), settings, mse, gradients, longest);
+        return result.build();
+    }
+
+    private static SequentialBlock regressor(Cell cell, int hidden) {
+        return new SequentialBlock()
+                .add(TextClassifier.recurrentLayer(cell, hidden))         // (N, T, 2) -> (N, T, H)
+                .addSingleton(states -> states.get(":, -1, :"))           // the last step's state (N, H)
+                .add(Linear.builder().setUnits(1).build());               // (N, 1): the sum
+    }
+
+    private static double trainAndTest(RunContext context, Settings settings, Cell cell, AddingProblem train,
+                                       AddingProblem test) {
+        Engine.getInstance().setRandomSeed((int) context.config().seed());
+        CheckpointedAdam optimizer = new CheckpointedAdam(settings.learningRate(), 1f);
+        try (Model model = Model.newInstance("adding-" + cell.id(), context.device())) {
+            model.setBlock(regressor(cell, settings.hidden()));
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
+                    .optOptimizer(optimizer).optDevices(new ai.djl.Device[] {context.device()}))) {
+                trainer.initialize(new Shape(settings.batchSize(), train.length(), 2));
+                NDManager manager = trainer.getManager();
+                // "Correct" = within 0.1 of the true sum, which ranges over [0, 2).
+                FitLoop.Scorer close = (output, labels) -> output.sub(labels).abs().lt(0.1f).toType(DataType.FLOAT32, false).sum();
+                FitLoop loop = new FitLoop(trainer, optimizer, close, context.progress(), "seq");
+                int validation = Math.max(1, train.size() / 10);
+                NDArray inputs = train.inputs(manager);
+                NDArray targets = train.targets(manager);
+                String fit = "0:" + (train.size() - validation);
+                String held = (train.size() - validation) + ":";
+                loop.fit(new FitLoop.Data(inputs.get(fit), targets.get(fit)), new FitLoop.Data(inputs.get(held), targets.get(held)),
+                        new FitLoop.Settings(settings.epochs(), settings.batchSize(), context.config().seed(), 0,
+                                context.checkpointDir().resolve(cell.id() + "-" + train.length()), context.resume(), true));
+                // L2Loss is half the squared error: twice it is the mean squared error.
+                return 2 * loop.evaluate(new FitLoop.Data(test.inputs(manager), test.targets(manager)), 500).loss();
+            }
+        }
+    }
+
+    /**
+     * The norm of dLoss/dx_t at every step t of untrained networks on one batch: how much of the
+     * error signal reaches the inputs that happened t steps before the end.
+     */
+    private static Map<Cell, double[]> gradientPerStep(RunContext context, Settings settings, int length) {
+        Map<Cell, double[]> norms = new LinkedHashMap<>();
+        AddingProblem batch = AddingProblem.generate(256, length, context.config().seed() + 7);
+        for (Cell cell : CELLS) {
+            Engine.getInstance().setRandomSeed((int) context.config().seed());
+            try (NDManager manager = NDManager.newBaseManager(context.device())) {
+                SequentialBlock block = regressor(cell, settings.hidden());
+                block.initialize(manager, DataType.FLOAT32, new Shape(batch.size(), length, 2));
+                NDArray x = batch.inputs(manager);
+                x.setRequiresGradient(true);
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray prediction = block.forward(new ParameterStore(manager, false), new NDList(x), true)
+                            .singletonOrThrow();
+                    collector.backward(prediction.sub(batch.targets(manager)).square().mean());
+                }
+                // (N, T, 2) -> per step, the norm of each sequence's gradient, averaged over the batch.
+                NDArray perStep = x.getGradient().square().sum(new int[] {2}).sqrt().mean(new int[] {0});
+                norms.put(cell, toDoubles(perStep.toFloatArray()));
+            }
+        }
+        return norms;
+    }
+
+    private static double[] toDoubles(float[] values) {
+        double[] doubles = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            doubles[i] = values[i];
+        }
+        return doubles;
+    }
+
+    private static void plot(RunContext context, Result.Builder result, Settings settings, Map<Cell, double[]> mse,
+                             Map<Cell, double[]> gradients, int longest) {
+        double[] lengths = new double[settings.lengths().length];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = settings.lengths()[i];
+        }
+        Map<String, double[]> series = new LinkedHashMap<>();
+        mse.forEach((cell, values) -> series.put(cell.id(), values));
+        double[] baseline = new double[lengths.length];
+        java.util.Arrays.fill(baseline, AddingProblem.BASELINE_MSE);
+        series.put("always 1 (baseline)", baseline);
+        Charts.lines(context.file("mse_by_length.png"), "adding problem: test MSE by sequence length",
+                "sequence length T", "test mean squared error (log)", lengths, series, true);
+        double[] steps = new double[longest];
+        for (int t = 0; t < longest; t++) {
+            steps[t] = t + 1;
+        }
+        Map<String, double[]> perStep = new LinkedHashMap<>();
+        gradients.forEach((cell, values) -> perStep.put(cell.id(), values));
+        Charts.lines(context.file("gradient_by_step.png"), "untrained networks, T = " + longest
+                        + ": norm of dLoss/dx_t", "time step t", "gradient norm (log)", steps, perStep, true);
+        result.artifact("mse_by_length.png").artifact("gradient_by_step.png");
+        gradients.forEach((cell, values) -> result.metric("gradient_first_over_last_" + cell.id(),
+                values[0] / values[values.length - 1]));
+    }
+
+    private static void addClaims(Result.Builder result, boolean quick, Settings settings, Map<Cell, double[]> mse,
+                                  Map<Cell, double[]> gradients, int longest) {
+        int shortest = settings.lengths()[0];
+        int last = settings.lengths().length - 1;
+        double solved = settings.solvedMse();
+        double[] simple = mse.get(Cell.SIMPLE);
+        result.claim(Claim.checkUnlessQuick(quick, String.format(
+                        "A plain RNN solves the adding problem at T = %d (test MSE < %.2f) but not at T = %d",
+                        shortest, solved, longest),
+                String.format("普通 RNN 在 T = %d 时能解决加法问题（测试 MSE < %.2f），在 T = %d 时不能", shortest, solved, longest),
+                simple[0] < solved && simple[last] >= solved,
+                Claim.values("test_mse_simple_" + shortest, simple[0], "test_mse_simple_" + longest, simple[last])));
+        double[] lstm = mse.get(Cell.LSTM);
+        double[] gru = mse.get(Cell.GRU);
+        result.claim(Claim.checkUnlessQuick(quick, String.format(
+                        "LSTM and GRU solve it at every length tried, up to T = %d (test MSE < %.2f)", longest, solved),
+                String.format("LSTM 和 GRU 在所有长度上都能解决它，直到 T = %d（测试 MSE < %.2f）", longest, solved),
+                max(lstm) < solved && max(gru) < solved,
+                Claim.values("worst_mse_lstm", max(lstm), "worst_mse_gru", max(gru))));
+        double ratioSimple = gradients.get(Cell.SIMPLE)[0] / gradients.get(Cell.SIMPLE)[longest - 1];
+        double ratioLstm = gradients.get(Cell.LSTM)[0] / gradients.get(Cell.LSTM)[longest - 1];
+        double ratioGru = gradients.get(Cell.GRU)[0] / gradients.get(Cell.GRU)[longest - 1];
+        result.claim(Claim.check(String.format("In an untrained plain RNN of %d steps the gradient reaching the first "
+                                + "step is at least 100 times smaller than at the last, and smaller than in the LSTM and GRU",
+                        longest),
+                String.format("未训练的 %d 步普通 RNN 中，传到第一步的梯度比最后一步至少小 100 倍，也比 LSTM 和 GRU 的小", longest),
+                ratioSimple <= 0.01 && ratioSimple < ratioLstm && ratioSimple < ratioGru,
+                Claim.values("first_over_last_simple", ratioSimple, "first_over_last_lstm", ratioLstm,
+                        "first_over_last_gru", ratioGru)));
+    }
+
+    private static double max(double[] values) {
+        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
+    }
+}
