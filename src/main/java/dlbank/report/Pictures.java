@@ -104,6 +104,50 @@ public final class Pictures {
         write(file, image);
     }
 
+    /**
+     * Images without captions packed edge to edge in rows of {@code columns}, under a title: sample
+     * grids of generated or denoised digits.
+     *
+     * @param images each row-major grey values in [0, 1], 1 = bright, all of one size
+     */
+    public static void imageGrid(Path file, String title, List<float[]> images, int height, int width, int columns,
+                                 int scale) {
+        int rows = Math.max(1, (images.size() + columns - 1) / columns);
+        int gap = 2;
+        int top = title.isEmpty() ? gap : 30;
+        BufferedImage image = canvas(columns * (width * scale + gap) + gap, top + rows * (height * scale + gap));
+        Graphics2D g = graphics(image);
+        g.setColor(Color.BLACK);
+        g.fillRect(0, top, image.getWidth(), image.getHeight() - top);
+        g.drawString(title, 8, 20);
+        for (int i = 0; i < images.size(); i++) {
+            int x0 = gap + (i % columns) * (width * scale + gap);
+            int y0 = top + (i / columns) * (height * scale + gap);
+            float[] pixels = images.get(i);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int v = Math.round(255 * Math.max(0, Math.min(1, pixels[y * width + x])));
+                    g.setColor(new Color(v, v, v));
+                    g.fillRect(x0 + x * scale, y0 + y * scale, scale, scale);
+                }
+            }
+        }
+        g.dispose();
+        write(file, image);
+    }
+
+    /** A grey image at its own size: values in [0, 1] row by row, 1 = white. */
+    public static void greyImage(Path file, float[] pixels, int height, int width) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int v = Math.round(255 * Math.max(0, Math.min(1, pixels[y * width + x])));
+                image.getRaster().setSample(x, y, 0, v);
+            }
+        }
+        write(file, image);
+    }
+
     /** A labelled point on a decision-boundary map. */
     public record Point(double x, double y, boolean positive) {}
 
@@ -144,6 +188,65 @@ public final class Pictures {
             }
         }
         g.drawRect(margin, margin, size, size);
+        g.dispose();
+        write(file, image);
+    }
+
+    /** A text whose words are shaded by a weight each, with a caption above it. */
+    public record WeightedText(String caption, List<String> words, float[] weights) {}
+
+    /**
+     * Texts with each word on a background whose strength follows its weight (the strongest word of
+     * each text at full strength), for attention weights over the words of a review.
+     */
+    public static void weightedWords(Path file, String title, List<WeightedText> texts) {
+        int width = 1000;
+        int lineHeight = 22;
+        BufferedImage scratch = canvas(1, 1);
+        Graphics2D measure = graphics(scratch);
+        FontMetrics metrics = measure.getFontMetrics();
+        // First pass: where every word goes, so the canvas can be made tall enough.
+        List<int[][]> layouts = new java.util.ArrayList<>();
+        int y = 45;
+        for (WeightedText text : texts) {
+            y += lineHeight + 4; // caption
+            int x = 10;
+            int[][] layout = new int[text.words().size()][];
+            for (int i = 0; i < text.words().size(); i++) {
+                int w = metrics.stringWidth(text.words().get(i)) + 6;
+                if (x + w > width - 10) {
+                    x = 10;
+                    y += lineHeight;
+                }
+                layout[i] = new int[] {x, y, w};
+                x += w + 2;
+            }
+            layouts.add(layout);
+            y += lineHeight + 16;
+        }
+        measure.dispose();
+        BufferedImage image = canvas(width, y);
+        Graphics2D g = graphics(image);
+        g.setColor(Color.BLACK);
+        g.drawString(title, 10, 22);
+        for (int t = 0; t < texts.size(); t++) {
+            WeightedText text = texts.get(t);
+            int[][] layout = layouts.get(t);
+            float max = 1e-12f;
+            for (float weight : text.weights()) {
+                max = Math.max(max, weight);
+            }
+            int captionY = layout.length > 0 ? layout[0][1] - lineHeight + 2 : 0;
+            g.setColor(new Color(60, 60, 60));
+            g.drawString(text.caption(), 10, captionY);
+            for (int i = 0; i < layout.length; i++) {
+                double strength = text.weights()[i] / max;
+                g.setColor(mix(Color.WHITE, new Color(214, 39, 40), strength));
+                g.fillRect(layout[i][0], layout[i][1] - metrics.getAscent() - 2, layout[i][2], lineHeight - 2);
+                g.setColor(Color.BLACK);
+                g.drawString(text.words().get(i), layout[i][0] + 3, layout[i][1]);
+            }
+        }
         g.dispose();
         write(file, image);
     }
