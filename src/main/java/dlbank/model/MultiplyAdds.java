@@ -33,6 +33,14 @@ public final class MultiplyAdds {
         return total;
     }
 
+    /**
+     * One LSTM layer over a sequence: at every step four gates, each a dense map of the input and
+     * of the previous state, {@code 4 * hidden * (input + hidden)} multiply-adds per step.
+     */
+    public static long lstm(int steps, int input, int hidden) {
+        return (long) steps * 4 * hidden * (input + hidden);
+    }
+
     /** Floating-point operations of one training step per example: forward + backward ~ 3 x forward. */
     public static double trainingFlopsPerExample(long forwardMultiplyAdds) {
         return 2.0 * 3.0 * forwardMultiplyAdds;
