@@ -1,16 +1,16 @@
 package dlbank.cli;
 
-import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dlbank.UserException;
 import dlbank.data.DigitImage;
-import dlbank.eval.Predictions;
+import dlbank.experiment.task.DenoisingAutoencoderTask;
+import dlbank.experiment.task.ImdbRnnTask;
+import dlbank.experiment.task.MnistGanTask;
+import dlbank.predict.Denoiser;
+import dlbank.predict.DigitGenerator;
 import dlbank.experiment.task.MnistCnnTask;
-import dlbank.model.MnistCnn;
-import dlbank.model.SavedModel;
-import dlbank.report.RunDirectory;
+import dlbank.model.SentimentModel;
+import dlbank.predict.DigitReader;
+import dlbank.report.ModelChoice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,80 +19,164 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code dlbank predict task/mnist-cnn IMAGE...}: reads the user's own digits with a trained model. */
+/**
+ * {@code dlbank predict ID INPUT...}: a trained model of the experiment applied to the user's own
+ * input: digit images for task/mnist-cnn, review texts for task/imdb-rnn, new digits drawn by
+ * task/mnist-gan, a noisy image cleaned by task/denoising-autoencoder.
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Read digits from your own images (PNG or JPEG, any size, dark on light or light on dark) "
-                + "with the newest trained model of the experiment.")
+        description = "Apply a trained model to your own input: digit images (PNG or JPEG, any size, either polarity) "
+                + "for task/mnist-cnn; review texts for task/imdb-rnn; --count N new digits from task/mnist-gan; "
+                + "an image to denoise for task/denoising-autoencoder. Uses the most accurate saved model unless "
+                + "--model names one, and says which.")
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ID", description = "The experiment whose model reads the images: task/mnist-cnn.")
+    @Parameters(index = "0", paramLabel = "ID",
+            description = "task/mnist-cnn, task/imdb-rnn, task/mnist-gan or task/denoising-autoencoder.")
     String id;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE", description = "Image files, one digit each.")
-    List<Path> images;
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "INPUT",
+            description = "Image files (task/mnist-cnn), or texts in quotes (task/imdb-rnn).")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--file", paramLabel = "FILE",
+            description = "task/imdb-rnn: read reviews from a UTF-8 text file, one review a line.")
+    Path file;
 
     @Option(names = "--model", paramLabel = "DIR",
-            description = "A saved model folder (default: model/ of the newest finished run under runs/<id>/).")
+            description = "A saved model folder (default: the most accurate finished run's model/ under runs/<id>/).")
     Path modelDir;
 
-    @Option(names = "--show", description = "Also print each image as the model sees it (28x28).")
+    @Option(names = "--show", description = "task/mnist-cnn: also print each image as the model sees it (28x28).")
     boolean show;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "64",
+            description = "task/mnist-gan: how many digits to draw (default: ${DEFAULT-VALUE}, at most 10000).")
+    int count;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "task/mnist-gan: seed of the noise (default: a new one each time, printed).")
+    Long seed;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "task/mnist-gan, task/denoising-autoencoder: the PNG to write (default: a new file in the "
+                    + "current folder, named after the input).")
+    Path outFile;
 
     @Mixin
     DeviceOption device;
 
     @Override
     public Integer call() {
-        if (!id.equals(MnistCnnTask.ID)) {
-            throw UserException.usage("predict works with " + MnistCnnTask.ID + ", not '" + id + "'");
-        }
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = modelDir != null ? modelDir : newestModel();
-        // Read every image first: a bad file fails before the engine starts.
-        float[][] inputs = new float[images.size()][];
-        for (int i = 0; i < images.size(); i++) {
-            inputs[i] = DigitImage.toMnist(DigitImage.read(images.get(i)), images.get(i).toString());
+        switch (id) {
+            case MnistCnnTask.ID -> readDigits(out);
+            case ImdbRnnTask.ID -> readReviews(out);
+            case MnistGanTask.ID -> drawDigits(out);
+            case DenoisingAutoencoderTask.ID -> denoise(out);
+            default -> throw UserException.usage("predict works with " + MnistCnnTask.ID + ", " + ImdbRnnTask.ID + ", "
+                    + MnistGanTask.ID + " and " + DenoisingAutoencoderTask.ID + ", not '" + id + "'");
         }
-        try (Model model = SavedModel.load(dir, MnistCnnTask.ARCHITECTURE, MnistCnn::build, device.resolve());
-             NDManager manager = model.getNDManager().newSubManager()) {
-            float[] flat = new float[inputs.length * DigitImage.SIZE * DigitImage.SIZE];
-            for (int i = 0; i < inputs.length; i++) {
-                System.arraycopy(inputs[i], 0, flat, i * inputs[i].length, inputs[i].length);
-            }
-            NDArray batch = manager.create(flat, new Shape(inputs.length, 1, DigitImage.SIZE, DigitImage.SIZE));
-            float[][] probabilities = Predictions.probabilities(model.getBlock(), manager, batch, 256);
-            int[] digits = Predictions.argmax(probabilities);
-            out.println("model: " + dir);
-            for (int i = 0; i < inputs.length; i++) {
-                out.printf("%s: %d (p = %.3f)%n", images.get(i), digits[i], probabilities[i][digits[i]]);
-                StringBuilder row = new StringBuilder("  ");
-                for (int c = 0; c < probabilities[i].length; c++) {
-                    row.append(String.format("%d:%.3f ", c, probabilities[i][c]));
-                }
-                out.println(row.toString().stripTrailing());
-                if (show) {
-                    out.print(ascii(inputs[i]));
-                }
-            }
-        }
+        out.flush();
         return 0;
     }
 
-    private Path newestModel() {
-        return RunDirectory.runFolders(id).stream()
-                .map(run -> run.resolve("model"))
-                .filter(model -> Files.isRegularFile(model.resolve(SavedModel.ARCHITECTURE_FILE)))
-                .findFirst()
-                .orElseThrow(() -> UserException.usage("no trained model of " + id + " under "
-                        + RunDirectory.experimentRoot(id) + "; run 'dlbank run " + id + "' first, or pass --model DIR"));
+    private void readDigits(PrintWriter out) {
+        if (inputs.isEmpty() || file != null) {
+            throw UserException.usage("predict " + id + " takes image files: dlbank predict " + id + " digit.png ...");
+        }
+        List<DigitReader.Picture> pictures = new ArrayList<>();
+        for (String name : inputs) {
+            pictures.add(new DigitReader.Picture(name, DigitImage.read(Path.of(name))));
+        }
+        ModelChoice choice = ModelChoice.of(id, modelDir);
+        List<DigitReader.Reading> readings = DigitReader.read(choice.modelDir(), pictures, device.resolve());
+        out.println("model: " + choice.description());
+        for (DigitReader.Reading reading : readings) {
+            out.printf("%s: %d (p = %.3f)%n", reading.name(), reading.digit(), reading.probabilities()[reading.digit()]);
+            StringBuilder row = new StringBuilder("  ");
+            for (int c = 0; c < reading.probabilities().length; c++) {
+                row.append(String.format("%d:%.3f ", c, reading.probabilities()[c]));
+            }
+            out.println(row.toString().stripTrailing());
+            if (show) {
+                out.print(ascii(reading.input()));
+            }
+        }
+    }
+
+    private void readReviews(PrintWriter out) {
+        List<String> texts = new ArrayList<>(inputs);
+        if (file != null) {
+            texts.addAll(TextFiles.linesOf(file));
+        }
+        if (texts.isEmpty()) {
+            throw UserException.usage("predict " + id + " takes review texts: dlbank predict " + id
+                    + " \"a film I loved\" ..., or --file reviews.txt");
+        }
+        ModelChoice choice = ModelChoice.of(id, modelDir);
+        try (SentimentModel model = SentimentModel.load(choice.modelDir(), device.resolve())) {
+            float[] positive = model.positiveProbabilities(texts);
+            out.println("model: " + choice.description());
+            out.printf("  %s, %s pooling, %d tokens per review%n", model.config().cell().id(),
+                    model.config().pooling().id(), model.encoding().length());
+            for (int i = 0; i < texts.size(); i++) {
+                int[] known = model.knownTokens(texts.get(i));
+                out.printf("%-8s p(positive) = %.3f  %s%s%n", positive[i] >= 0.5f ? "positive" : "negative", positive[i],
+                        quote(texts.get(i)), known[0] == 0 ? "  (no word of it is in the vocabulary)"
+                                : known[0] < known[1] ? String.format("  (%d of %d words known)", known[0], known[1]) : "");
+            }
+        }
+    }
+
+    private void drawDigits(PrintWriter out) {
+        if (!inputs.isEmpty() || file != null) {
+            throw UserException.usage("predict " + id + " takes no input: dlbank predict " + id + " --count 64 [--out FILE]");
+        }
+        if (count < 1 || count > 10_000) {
+            throw UserException.usage("--count must lie in 1..10000, not " + count);
+        }
+        long noiseSeed = seed != null ? seed : System.nanoTime() % 1_000_000_000L;
+        ModelChoice choice = ModelChoice.ofAnyModel(id, modelDir);
+        Path target = OutputFiles.fresh(outFile, Path.of("mnist-gan-digits.png"));
+        try (DigitGenerator generator = DigitGenerator.load(choice.modelDir(), device.resolve())) {
+            generator.grid(target, String.format("%d digits drawn by the %s generator (seed %d)", count,
+                    generator.kind().id(), noiseSeed), DigitGenerator.noise(count, noiseSeed), count,
+                    (int) Math.min(count, Math.ceil(Math.sqrt(count))));
+        }
+        out.println("model: " + choice.description());
+        out.printf("wrote %d new digits (noise seed %d; --seed %d draws them again) to %s%n", count, noiseSeed,
+                noiseSeed, target.toAbsolutePath());
+    }
+
+    private void denoise(PrintWriter out) {
+        if (inputs.size() != 1 || file != null) {
+            throw UserException.usage("predict " + id + " takes one image: dlbank predict " + id + " noisy.png [--out FILE]");
+        }
+        Path input = Path.of(inputs.get(0));
+        java.awt.image.BufferedImage image = DigitImage.read(input);
+        ModelChoice choice = ModelChoice.ofAnyModel(id, modelDir);
+        String stem = input.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        Path target = OutputFiles.fresh(outFile, Path.of(stem + "-denoised.png"));
+        try (Denoiser denoiser = Denoiser.load(choice.modelDir(), device.resolve())) {
+            float[] clean = denoiser.denoise(DigitImage.luminance(image), image.getHeight(), image.getWidth());
+            dlbank.report.Pictures.greyImage(target, clean, image.getHeight(), image.getWidth());
+        }
+        out.println("model: " + choice.description());
+        out.printf("wrote the denoised %dx%d image to %s%n", image.getWidth(), image.getHeight(), target.toAbsolutePath());
+    }
+
+    private static String quote(String text) {
+        String flat = text.strip().replaceAll("\\s+", " ");
+        return "\"" + (flat.length() <= 60 ? flat : flat.substring(0, 57) + "...") + "\"";
     }
 
     private static String ascii(float[] pixels) {

@@ -60,6 +60,11 @@ final class RunOptions {
             description = "Recurrent units of task/imdb-rnn (default: 50, as in the task).")
     Integer hidden;
 
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "task/imdb-rnn: share of embedded inputs and of the pooled vector dropped in training "
+                    + "(default: 0, as in the task).")
+    Double dropout;
+
     @Option(names = "--noise", paramLabel = "SIGMA",
             description = "Gaussian noise level of task/denoising-autoencoder, on [0, 1] pixels (default: 0.5).")
     Double noise;
@@ -85,6 +90,7 @@ final class RunOptions {
         put(options, "pooling", pooling);
         put(options, "embedding", embedding);
         put(options, "hidden", hidden);
+        put(options, "dropout", dropout);
         put(options, "noise", noise);
         return new RunConfig(seed, epochs, batchSize, quick, device.device, patience, options);
     }

@@ -76,17 +76,12 @@ public final class DigitImage {
     static float[] inkMap(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
-        float[] luminance = new float[width * height];
+        float[] luminance = luminance(image);
         float[] alpha = new float[width * height];
         int transparent = 0;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                int argb = image.getRGB(x, y);
-                int a = (argb >>> 24) & 0xff;
-                int r = (argb >> 16) & 0xff;
-                int g = (argb >> 8) & 0xff;
-                int b = argb & 0xff;
-                luminance[y * width + x] = (0.299f * r + 0.587f * g + 0.114f * b) / 255f;
+                int a = (image.getRGB(x, y) >>> 24) & 0xff;
                 alpha[y * width + x] = a / 255f;
                 transparent += a < 128 ? 1 : 0;
             }
@@ -98,6 +93,21 @@ public final class DigitImage {
         if (background > 0.5f) {
             for (int i = 0; i < luminance.length; i++) {
                 luminance[i] = 1f - luminance[i];
+            }
+        }
+        return luminance;
+    }
+
+    /** The grey level of every pixel, row by row, in [0, 1] (1 = white). */
+    public static float[] luminance(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        float[] luminance = new float[width * height];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb = image.getRGB(x, y);
+                luminance[y * width + x] = (0.299f * ((rgb >> 16) & 0xff) + 0.587f * ((rgb >> 8) & 0xff)
+                        + 0.114f * (rgb & 0xff)) / 255f;
             }
         }
         return luminance;

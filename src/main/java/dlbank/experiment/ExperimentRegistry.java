@@ -1,7 +1,12 @@
 package dlbank.experiment;
 
 import dlbank.UserException;
+import dlbank.experiment.lab.AttentionLab;
+import dlbank.experiment.lab.RnnLongRangeLab;
 import dlbank.experiment.task.AndGateTask;
+import dlbank.experiment.task.DenoisingAutoencoderTask;
+import dlbank.experiment.task.ImdbRnnTask;
+import dlbank.experiment.task.MnistGanTask;
 import dlbank.experiment.task.MnistCnnTask;
 
 import java.util.LinkedHashMap;
@@ -15,7 +20,9 @@ import java.util.Optional;
  */
 public final class ExperimentRegistry {
 
-    private static final List<Experiment> EXPERIMENTS = List.of(new AndGateTask(), new MnistCnnTask());
+    private static final List<Experiment> EXPERIMENTS = List.of(new AndGateTask(), new MnistCnnTask(), new ImdbRnnTask(),
+            new RnnLongRangeLab(), new AttentionLab(), new MnistGanTask(),
+            new DenoisingAutoencoderTask());
 
     private static final Map<String, String> PLANNED = planned();
 
@@ -53,8 +60,6 @@ public final class ExperimentRegistry {
         planned.put("lab/loss-functions", "MSE vs cross-entropy on one classifier");
         planned.put("lab/backpropagation", "hand-derived gradients vs finite differences vs autograd");
         planned.put("lab/cnn", "learned filters, feature maps, conv vs dense parameter counts");
-        planned.put("lab/rnn-long-range", "the adding problem: plain RNN vs LSTM vs GRU");
-        planned.put("lab/attention", "attention pooling vs mean pooling on IMDb");
         planned.put("lab/transfer-learning", "MNIST to Fashion-MNIST with 100 and 1000 labels");
         planned.put("lab/data-augmentation", "1000 MNIST images with and without augmentation");
         planned.put("lab/regularization", "none, L1, L2, dropout on a small training set");
@@ -66,9 +71,6 @@ public final class ExperimentRegistry {
         planned.put("lab/self-supervised", "rotation pretraining, linear probe with 100 labels");
         planned.put("lab/reinforcement-learning", "CartPole solved by DQN or policy gradient");
         planned.put("lab/adversarial-examples", "FGSM, PGD, JSMA; adversarial training");
-        planned.put("task/imdb-rnn", "SimpleRNN, LSTM, GRU, bidirectional LSTM on IMDb");
-        planned.put("task/mnist-gan", "MLP GAN and DCGAN drawing digits");
-        planned.put("task/denoising-autoencoder", "convolutional denoising autoencoder on MNIST");
         return planned;
     }
 }

@@ -18,8 +18,18 @@ class QuickExperimentsTest {
         for (Experiment experiment : ExperimentRegistry.all()) {
             Path out = dir.resolve(experiment.id().replace('/', '-'));
             Result result = experiment.run(TestSupport.quickContext(out));
-            assertThat(result.claims()).as(experiment.id()).isNotEmpty();
+            assertThat(result.claims()).as(experiment.id()).hasSizeGreaterThanOrEqualTo(2);
             assertThat(result.metrics()).as(experiment.id()).isNotEmpty();
+            result.metrics().forEach((name, value) ->
+                    assertThat(Double.isFinite(value)).as(experiment.id() + " " + name + " = " + value).isTrue());
+            for (Claim claim : result.claims()) {
+                assertThat(claim.measured()).as(experiment.id() + ": " + claim.text()).isNotEmpty();
+                assertThat(claim.textZh()).as(experiment.id() + ": Chinese of " + claim.text())
+                        .isNotBlank().containsPattern("\\p{IsHan}");
+                if (claim.held() == null) {
+                    assertThat(claim.noteZh()).as(experiment.id() + ": Chinese note of " + claim.text()).isNotBlank();
+                }
+            }
             for (String artifact : result.artifacts()) {
                 assertThat(out.resolve(artifact)).as(experiment.id() + " " + artifact).exists();
             }

@@ -1,0 +1,37 @@
+package dlbank.cli;
+
+import dlbank.UserException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where a command writes a file the user asked for, without ever replacing one they already have. */
+final class OutputFiles {
+
+    private OutputFiles() {}
+
+    /**
+     * The user's --out file if given (refused if it exists), else the default name in the current
+     * folder, with -2, -3, ... added until the name is free.
+     */
+    static Path fresh(Path chosen, Path defaultName) {
+        if (chosen != null) {
+            if (Files.exists(chosen)) {
+                throw UserException.usage(chosen + " already exists; choose another --out file");
+            }
+            Path parent = chosen.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw UserException.usage("--out " + chosen + ": the folder " + parent + " does not exist");
+            }
+            return chosen;
+        }
+        String name = defaultName.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        for (int n = 1; ; n++) {
+            Path candidate = Path.of(n == 1 ? name : name.substring(0, dot) + "-" + n + name.substring(dot));
+            if (!Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+    }
+}
