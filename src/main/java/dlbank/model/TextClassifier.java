@@ -174,6 +174,7 @@ public final class TextClassifier extends AbstractBlock {
                 NDArray projected = keys.forward(store, new NDList(both), training).singletonOrThrow().tanh();
                 NDArray q = store.getValue(query, ids.getDevice(), training)
                         .broadcast(new Shape(ids.getShape().get(0), 1, config.stateSize()));
+                q.attach(ids.getManager()); // made from a parameter: without this it joins the model's manager and leaks
                 NDList attended = Attention.scaledDotProduct(q, projected, both, mask);
                 pooled = attended.get(0).squeeze(1);                                       // (N, S)
                 weights = attended.get(1).squeeze(1);                                      // (N, L)

@@ -46,7 +46,7 @@ public final class TransposedConv2d extends AbstractBlock {
         for (int r = 0; r < 2; r++) {
             NDArray[] phases = new NDArray[2];
             for (int c = 0; c < 2; c++) {
-                NDArray kernel = taps(taps(k, 2, TAPS[r]), 3, TAPS[c]);                    // (F, C, 2, 2)
+                NDArray kernel = taps(taps(k, 2, TAPS[r], x.getManager()), 3, TAPS[c], x.getManager()); // (F, C, 2, 2)
                 // Padding 1 gives (H + 1, W + 1) outputs; phase 0 reads offsets (-1, 0): outputs
                 // 0..H-1; phase 1 reads offsets (0, +1): outputs 1..H.
                 NDArray all = Conv2d.conv2d(x, kernel, b, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
@@ -59,13 +59,17 @@ public final class TransposedConv2d extends AbstractBlock {
         return new NDList(NDArrays.stack(new NDList(rows[0], rows[1]), 3).reshape(x.getShape().get(0), filters, 2 * h, 2 * w));
     }
 
-    /** The kernel's entries {@code indices} along {@code axis}, in that order. */
-    private static NDArray taps(NDArray kernel, int axis, int[] indices) {
+    /**
+     * The kernel's entries {@code indices} along {@code axis}, in that order, in the batch's manager:
+     * an array made from a parameter would otherwise join the parameter's long-lived manager, and
+     * every forward pass would leak one.
+     */
+    private static NDArray taps(NDArray kernel, int axis, int[] indices, ai.djl.ndarray.NDManager manager) {
         String[] before = {":", ":", ":", ":"};
         NDList picked = new NDList();
         for (int index : indices) {
             before[axis] = index + ":" + (index + 1);
-            picked.add(kernel.get(String.join(", ", before)));
+            picked.add(kernel.get(manager, new ai.djl.ndarray.index.NDIndex(String.join(", ", before))));
         }
         return NDArrays.concat(picked, axis);
     }
