@@ -4,11 +4,10 @@ import ai.djl.Device;
 import dlbank.UserException;
 import dlbank.experiment.Experiment;
 import dlbank.experiment.ExperimentRegistry;
-import dlbank.experiment.Result;
+import dlbank.experiment.ExperimentRunner;
 import dlbank.experiment.RunConfig;
 import dlbank.experiment.RunContext;
-import dlbank.report.AtomicFiles;
-import dlbank.report.ReportWriter;
+import dlbank.experiment.SeedSeries;
 import dlbank.report.RunDirectory;
 import dlbank.train.Devices;
 import picocli.CommandLine.Command;
@@ -22,14 +21,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code dlbank run ID}: trains and measures one experiment and writes its report. */
+/** {@code dlbank run ID}: trains and measures one experiment (or one run per seed) and writes its report. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run an experiment: live progress, then its metrics and claims; writes report.json, "
-                + "metrics.csv and plots into the run folder.")
+                + "metrics.csv and plots into the run folder. With --seeds, one run per seed and a summary.")
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -44,13 +45,17 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     RunOptions options;
 
+    @Option(names = "--seeds", paramLabel = "N|LIST",
+            description = "Run once per seed: N seeds from --seed on (5 = 42..46), or a list (1,2,7); then the "
+                    + "mean, standard deviation and 95% interval of every metric, and the claims on them.")
+    String seeds;
+
     @Option(names = "--resume", description = "Continue the newest interrupted run of this experiment "
-            + "(or the one in --out) from its last finished epoch.")
+            + "(or the one in --out) from its last finished epoch; with --seeds, the seeds still missing.")
     boolean resume;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         Experiment experiment = ExperimentRegistry.require(id);
         RunConfig config = options.toConfig();
         for (String option : config.options().keySet()) {
@@ -60,6 +65,13 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Device device = Devices.resolve(config.device()); // a bad --device fails before any folder is made
+        if (seeds != null) {
+            if (options.out != null) {
+                throw UserException.usage("--seeds writes one folder per seed under runs/" + id + "/; it does not take --out");
+            }
+            return runSeeds(experiment, config, device);
+        }
+        PrintWriter out = spec.commandLine().getOut();
         Path runDir = null;
         boolean resuming = false;
         boolean createdHere = false;
@@ -82,57 +94,85 @@ final class RunCommand implements Callable<Integer> {
             runDir = options.out != null ? RunDirectory.prepareUserFolder(options.out) : RunDirectory.create(id);
             RunDirectory.writeRunFile(runDir, id, config);
         }
-        TerminalProgress progress = TerminalProgress.forConsole(out);
-        RunContext context = new RunContext(config, runDir, progress, root.dataHome(), device, resuming);
-        out.printf("%s (%s mode, seed %d, %s) -> %s%n", id, config.quick() ? "quick" : "full", config.seed(),
-                device, runDir);
-
-        Path finalRunDir = runDir;
-        Thread interruptNotice = new Thread(() -> {
-            if (!RunDirectory.isFinished(finalRunDir)) {
-                boolean checkpointed = Files.exists(RunContext.checkpointDir(finalRunDir).resolve("state.json"));
-                System.err.println("\ndlbank: interrupted; " + (checkpointed ? "the last finished epoch is kept"
-                        : "no epoch had finished yet") + ". Continue with: dlbank run " + id + " --resume"
-                        + (options.out != null ? " --out " + options.out : ""));
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(interruptNotice);
-        long begin = System.nanoTime();
-        Result result;
-        try {
-            result = experiment.run(context);
-        } catch (UserException e) {
-            forgetIfEmpty(runDir, createdHere && !resuming);
-            throw e;
-        } catch (Exception e) {
-            forgetIfEmpty(runDir, createdHere && !resuming);
-            throw new IllegalStateException(experiment.id() + " failed: " + e, e);
-        } finally {
-            // The notice is for signals (Ctrl-C); an error explains itself.
-            Runtime.getRuntime().removeShutdownHook(interruptNotice);
-        }
-        double wallSeconds = (System.nanoTime() - begin) / 1e9;
-        Map<String, Object> report = ReportWriter.write(runDir, experiment, config, result, device.toString(), wallSeconds);
-        // A finished run keeps its model; the per-epoch checkpoint was only for resuming.
-        AtomicFiles.deleteTreeQuietly(RunContext.checkpointDir(runDir));
+        Map<String, Object> report = runOne(experiment, config, runDir, resuming, createdHere, device,
+                "dlbank run " + id + " --resume" + (options.out != null ? " --out " + options.out : ""));
         RunSummary.print(out, report, runDir);
         return 0;
     }
 
-    /**
-     * A run that failed before writing anything (bad data, bad device) leaves no folder behind that
-     * {@code --resume} would later take for an interrupted run.
-     */
-    private static void forgetIfEmpty(Path runDir, boolean createdHere) {
-        try (var entries = Files.list(runDir)) {
-            if (entries.allMatch(path -> path.getFileName().toString().equals(RunDirectory.RUN_FILE))) {
-                Files.deleteIfExists(runDir.resolve(RunDirectory.RUN_FILE));
-                if (createdHere) {
-                    Files.deleteIfExists(runDir);
-                }
+    /** One run, with a notice on Ctrl-C or kill that says how to continue. */
+    private Map<String, Object> runOne(Experiment experiment, RunConfig config, Path runDir, boolean resuming,
+                                       boolean createdHere, Device device, String resumeCommand) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%s (%s mode, seed %d, %s) -> %s%n", id, config.quick() ? "quick" : "full", config.seed(),
+                device, runDir);
+        out.flush();
+        Thread interruptNotice = new Thread(() -> {
+            if (!RunDirectory.isFinished(runDir)) {
+                boolean checkpointed = Files.exists(RunContext.checkpointDir(runDir).resolve("state.json"));
+                System.err.println("\ndlbank: interrupted; " + (checkpointed ? "the last finished epoch is kept"
+                        : "no epoch had finished yet") + ". Continue with: " + resumeCommand);
             }
-        } catch (java.io.IOException e) {
-            // Leaving the folder is harmless.
+        });
+        Runtime.getRuntime().addShutdownHook(interruptNotice);
+        try {
+            return ExperimentRunner.run(experiment, config, runDir, resuming, createdHere,
+                    TerminalProgress.forConsole(out), root.dataHome(), device);
+        } finally {
+            // The notice is for signals (Ctrl-C); an error explains itself.
+            Runtime.getRuntime().removeShutdownHook(interruptNotice);
         }
+    }
+
+    /** One run per seed, one after another, then the summary; --resume continues the seeds still missing. */
+    @SuppressWarnings("unchecked")
+    private int runSeeds(Experiment experiment, RunConfig requested, Device device) {
+        PrintWriter out = spec.commandLine().getOut();
+        Path series = null;
+        RunConfig config = requested;
+        List<Long> seedList = SeedSeries.parse(seeds, requested.seed());
+        if (resume) {
+            Optional<Path> unfinished = SeedSeries.latestUnfinished(id);
+            if (unfinished.isPresent()) {
+                series = unfinished.get();
+                Map<String, Object> plan = SeedSeries.readPlan(series);
+                config = RunConfig.fromMap((Map<String, Object>) plan.get("config"));
+                seedList = ((List<Number>) plan.get("seeds")).stream().map(Number::longValue).toList();
+                out.println("resuming the series in " + series + " (seeds " + seedList + ")");
+            } else {
+                out.println("no unfinished series of " + id + " to resume; starting a new one");
+            }
+        }
+        if (series == null) {
+            series = SeedSeries.create(id, seedList, config);
+            out.println(id + ": " + seedList.size() + " runs, seeds " + seedList + "; summary in " + series);
+        }
+        List<Map<String, Object>> reports = new ArrayList<>();
+        for (int i = 0; i < seedList.size(); i++) {
+            long seed = seedList.get(i);
+            RunConfig seeded = config.withSeed(seed);
+            Map<String, String> started = (Map<String, String>) SeedSeries.readPlan(series).get("runs");
+            Path runDir = started.containsKey(Long.toString(seed))
+                    ? RunDirectory.experimentRoot(id).resolve(started.get(Long.toString(seed))) : null;
+            out.printf("%n== seed %d (%d of %d)%n", seed, i + 1, seedList.size());
+            if (runDir != null && RunDirectory.isFinished(runDir)) {
+                out.println("already finished: " + runDir);
+                reports.add(RunDirectory.readReport(runDir));
+                continue;
+            }
+            boolean resuming = runDir != null && RunDirectory.isInterrupted(runDir);
+            if (!resuming) {
+                runDir = RunDirectory.create(id);
+                RunDirectory.writeRunFile(runDir, id, seeded);
+                SeedSeries.recordRun(series, seed, runDir);
+            }
+            Map<String, Object> report = runOne(experiment, seeded, runDir, resuming, !resuming, device,
+                    "dlbank run " + id + " --seeds " + seeds + " --resume");
+            RunSummary.printClaims(out, report);
+            reports.add(report);
+        }
+        Map<String, Object> summary = SeedSeries.summarize(series, experiment, config, reports);
+        RunSummary.printSeries(out, summary, series);
+        return 0;
     }
 }

@@ -26,6 +26,19 @@ public interface Experiment {
         return java.util.Set.of();
     }
 
+    /** The metrics that stand for the result, plotted per seed when several seeds run. */
+    default List<String> headlineMetrics() {
+        return List.of("test_accuracy");
+    }
+
+    /**
+     * Claims on the summary of several seeds' runs (each metric's mean, spread and interval), whose
+     * text says what they are evaluated on; none by default.
+     */
+    default List<Claim> summaryClaims(java.util.Map<String, dlbank.eval.SummaryStats> metrics, RunConfig config) {
+        return List.of();
+    }
+
     /** Runs in full mode, or in quick mode (seconds, small data) when the config says so. */
     Result run(RunContext context) throws Exception;
 }

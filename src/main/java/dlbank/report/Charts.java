@@ -33,6 +33,38 @@ public final class Charts {
         write(file, chart);
     }
 
+    /**
+     * A strip plot: one panel per metric, one point per value (seed) and a line at the mean, so the
+     * spread of repeated runs is seen, not summarised away.
+     */
+    public static void strip(Path file, String title, List<String> names, List<double[]> values) {
+        int panels = names.size();
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(Math.max(1, panels) * 320, 360,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        for (int p = 0; p < panels; p++) {
+            double[] v = values.get(p);
+            XYChart chart = new XYChartBuilder().width(320).height(360).title(p == 0 ? title : "")
+                    .xAxisTitle("seed (run order)").yAxisTitle(names.get(p)).build();
+            chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendVisible(false).setChartTitleFont(
+                    new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 10));
+            double[] x = new double[v.length];
+            double mean = 0;
+            for (int i = 0; i < v.length; i++) {
+                x[i] = i + 1;
+                mean += v[i] / v.length;
+            }
+            org.knowm.xchart.XYSeries points = chart.addSeries("runs", x, v);
+            points.setMarker(SeriesMarkers.CIRCLE);
+            points.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            chart.addSeries("mean", new double[] {0.5, v.length + 0.5}, new double[] {mean, mean})
+                    .setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
+            chart.paint((java.awt.Graphics2D) g.create(p * 320, 0, 320, 360), 320, 360);
+        }
+        g.dispose();
+        AtomicFiles.write(file, out -> javax.imageio.ImageIO.write(image, "png", out));
+    }
+
     /** A curve as points (x[i], y[i]). */
     public record Series(double[] x, double[] y) {}
 

@@ -87,20 +87,21 @@ public final class ReportWriter {
     }
 
     private static List<Map<String, Object>> claims(List<Claim> claims) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Claim claim : claims) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            map.put("text", claim.text());
-            map.put("text_zh", claim.textZh());
-            map.put("measured", claim.measured());
-            map.put("held", claim.held());
-            if (!claim.note().isEmpty()) {
-                map.put("note", claim.note());
-                map.put("note_zh", claim.noteZh());
-            }
-            list.add(map);
+        return claims.stream().map(ReportWriter::claimMap).toList();
+    }
+
+    /** A claim as report.json and summary.json hold it. */
+    public static Map<String, Object> claimMap(Claim claim) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("text", claim.text());
+        map.put("text_zh", claim.textZh());
+        map.put("measured", claim.measured());
+        map.put("held", claim.held());
+        if (!claim.note().isEmpty()) {
+            map.put("note", claim.note());
+            map.put("note_zh", claim.noteZh());
         }
-        return list;
+        return map;
     }
 
     static String toCsv(List<Map<String, Object>> rows) {

@@ -90,8 +90,19 @@ public final class RunDirectory {
         return runFolders(experimentId).stream().filter(RunDirectory::isFinished).findFirst();
     }
 
-    /** Run folders of the experiment, newest first (names sort by time). */
+    /** The newest finished full-mode run with the experiment's default settings (any seed). */
+    public static Optional<Path> latestDefault(String experimentId) {
+        return runFolders(experimentId).stream().filter(RunDirectory::isFinished)
+                .filter(dir -> Boolean.TRUE.equals(readReport(dir).get("default_setting"))).findFirst();
+    }
+
+    /** Run folders of the experiment (folders with run.json), newest first (names sort by time). */
     public static List<Path> runFolders(String experimentId) {
+        return allFolders(experimentId).stream().filter(dir -> Files.isRegularFile(dir.resolve(RUN_FILE))).toList();
+    }
+
+    /** Every folder under runs/<id>/ (runs and seed series), newest first. */
+    public static List<Path> allFolders(String experimentId) {
         Path root = experimentRoot(experimentId);
         if (!Files.isDirectory(root)) {
             return List.of();

@@ -14,7 +14,9 @@ import dlbank.eval.Predictions;
 import dlbank.experiment.Claim;
 import dlbank.experiment.Experiment;
 import dlbank.experiment.Result;
+import dlbank.experiment.RunConfig;
 import dlbank.experiment.RunContext;
+import dlbank.eval.SummaryStats;
 import dlbank.model.MnistCnn;
 import dlbank.model.SavedModel;
 import dlbank.report.Pictures;
@@ -147,6 +149,21 @@ public final class MnistCnnTask implements Experiment {
             }
         }
         return result.build();
+    }
+
+    @Override
+    public List<Claim> summaryClaims(Map<String, SummaryStats> metrics, RunConfig config) {
+        SummaryStats accuracy = metrics.get("test_accuracy");
+        String text = String.format("The specified CNN's mean test accuracy over %d seeds is at least 99.0%%", accuracy.n());
+        String textZh = String.format("按题目设定的 CNN 在 %d 个种子上的平均测试准确率至少 99.0%%", accuracy.n());
+        Map<String, Double> measured = Claim.values("mean", accuracy.mean(), "sd", accuracy.sd(),
+                "ci95_low", accuracy.ci95Low(), "ci95_high", accuracy.ci95High(), "seeds", accuracy.n());
+        if (config.quick() || config.epochs() != null || config.batchSize() != null) {
+            return List.of(Claim.notChecked(text, textZh, measured,
+                    "not checked: these runs are not the specified setting (quick mode, or other epochs or batch size)",
+                    "未检验：这些运行不是题目设定（快速模式，或改了 epoch 数或 batch 大小）"));
+        }
+        return List.of(Claim.check(text, textZh, accuracy.mean() >= TARGET_ACCURACY, measured));
     }
 
     private static void addClaims(Result.Builder result, boolean quick, double accuracy, long parameters,
