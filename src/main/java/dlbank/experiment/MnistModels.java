@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The trained task/mnist-cnn model that other experiments build on (the GAN's judge, the labs that
+ * The trained task/mnist-cnn model (the specified architecture) that other experiments build on (the GAN's judge, the labs that
  * attack, compress or transfer it): the most accurate full-length saved run, or, when there is none,
  * one trained now inside the asking run's folder (kept there, so a resumed run reuses it).
  */
@@ -24,7 +24,7 @@ public final class MnistModels {
             return own.resolve("model");
         }
         if (!context.quick()) {
-            Optional<Path> saved = ModelChoice.bestFullLength(MnistCnnTask.ID);
+            Optional<Path> saved = ModelChoice.bestFullLength(MnistCnnTask.ID, MnistCnnTask.ARCHITECTURE);
             if (saved.isPresent()) {
                 context.info("task/mnist-cnn model: " + saved.get());
                 return saved.get();

@@ -86,6 +86,11 @@ public final class SavedModel {
         return model;
     }
 
+    /** The architecture name the saved model declares. */
+    public static String architecture(Path dir) {
+        return (String) readArchitecture(dir).get("architecture");
+    }
+
     /** The settings saved with the model (empty for models saved without any). */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> settings(Path dir) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dlbank.data.DigitImage;
 import dlbank.eval.Predictions;
 import dlbank.experiment.task.MnistCnnTask;
+import dlbank.model.ImprovedMnistCnn;
 import dlbank.model.MnistCnn;
 import dlbank.model.SavedModel;
 
@@ -37,7 +38,13 @@ public final class DigitReader {
             inputs[i] = DigitImage.toMnist(pictures.get(i).image(), pictures.get(i).name());
         }
         int pixels = DigitImage.SIZE * DigitImage.SIZE;
-        try (Model model = SavedModel.load(modelDir, MnistCnnTask.ARCHITECTURE, MnistCnn::build, device);
+        String architecture = SavedModel.architecture(modelDir);
+        java.util.function.Supplier<ai.djl.nn.Block> block = switch (architecture) {
+            case MnistCnnTask.ARCHITECTURE -> MnistCnn::build;
+            case ImprovedMnistCnn.ARCHITECTURE -> ImprovedMnistCnn::build;
+            default -> throw dlbank.UserException.input(modelDir + " holds a " + architecture + " model, not an MNIST classifier");
+        };
+        try (Model model = SavedModel.load(modelDir, architecture, block, device);
              NDManager manager = model.getNDManager().newSubManager()) {
             float[] flat = new float[inputs.length * pixels];
             for (int i = 0; i < inputs.length; i++) {

@@ -70,11 +70,12 @@ public record ModelChoice(Path modelDir, String description) {
                 ? " (the newest full-length run)" : " (the newest model: no full-length run has one yet)"));
     }
 
-    /** The most accurate full-length run's model folder, if there is one. */
-    public static java.util.Optional<Path> bestFullLength(String experimentId) {
+    /** The most accurate full-length run's model folder of the given architecture, if there is one. */
+    public static java.util.Optional<Path> bestFullLength(String experimentId, String architecture) {
         return RunDirectory.runFolders(experimentId).stream()
                 .filter(RunDirectory::isFinished)
                 .filter(run -> Files.isRegularFile(run.resolve("model").resolve(SavedModel.ARCHITECTURE_FILE)))
+                .filter(run -> architecture.equals(SavedModel.architecture(run.resolve("model"))))
                 .filter(ModelChoice::fullLength)
                 .max(Comparator.comparingDouble(ModelChoice::testAccuracy))
                 .map(run -> run.resolve("model"));

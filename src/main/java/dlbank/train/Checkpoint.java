@@ -51,7 +51,10 @@ public final class Checkpoint {
     /** What the loop needs to continue: the last finished epoch, its history, the best so far. */
     public record State(int epoch, List<Map<String, Object>> history, int bestEpoch, double bestValidationLoss) {}
 
-    /** One network of the checkpoint and its optimizer; the name tells the files apart ("" for a lone network). */
+    /**
+     * One network of the checkpoint and its optimizer (null for a network no optimizer trains, such
+     * as an average of another's weights); the name tells the files apart ("" for a lone network).
+     */
     public record Part(String name, Block block, CheckpointedAdam optimizer) {}
 
     public void save(State state, Block block, CheckpointedAdam optimizer) {
@@ -68,15 +71,17 @@ public final class Checkpoint {
         for (Part part : parts) {
             String base = stem + (part.name().isEmpty() ? "" : "-" + part.name());
             AtomicFiles.write(dir.resolve(base + ".params"), out -> writeParameters(part.block(), out));
-            AtomicFiles.write(dir.resolve(base + ".optimizer"), out -> {
-                DataOutputStream data = new DataOutputStream(out);
-                part.optimizer().save(data, names(part.block())::get);
-                data.flush();
-            });
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("name", part.name());
             entry.put("params", base + ".params");
-            entry.put("optimizer", base + ".optimizer");
+            if (part.optimizer() != null) {
+                AtomicFiles.write(dir.resolve(base + ".optimizer"), out -> {
+                    DataOutputStream data = new DataOutputStream(out);
+                    part.optimizer().save(data, names(part.block())::get);
+                    data.flush();
+                });
+                entry.put("optimizer", base + ".optimizer");
+            }
             files.add(entry);
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -119,7 +124,9 @@ public final class Checkpoint {
                         .findFirst().orElseThrow(() -> UserException.input(dir.resolve(STATE)
                                 + ": the checkpoint has no part named '" + part.name() + "'"));
                 loadParameters(dir.resolve((String) entry.get("params")), part.block(), manager);
-                loadOptimizer(dir.resolve((String) entry.get("optimizer")), part, manager);
+                if (part.optimizer() != null) {
+                    loadOptimizer(dir.resolve((String) entry.get("optimizer")), part, manager);
+                }
             }
             return new State(
                     ((Number) json.get("epoch")).intValue(),

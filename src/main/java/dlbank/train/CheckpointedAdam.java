@@ -28,6 +28,18 @@ public final class CheckpointedAdam extends Optimizer {
 
     private final float learningRate;
     private final float beta1;
+    private LearningRateSchedule schedule = step -> 1f;
+
+    /** A factor on the learning rate by update number (1, 2, ...): warm-up, decay. */
+    @FunctionalInterface
+    public interface LearningRateSchedule {
+        float factor(int step);
+
+        /** From 1 down to 0 along half a cosine over {@code totalSteps} (Loshchilov &amp; Hutter, 2017, SGDR). */
+        static LearningRateSchedule cosine(int totalSteps) {
+            return step -> (float) (0.5 * (1 + Math.cos(Math.PI * Math.min(step, totalSteps) / totalSteps)));
+        }
+    }
     private final Map<String, NDArray> means = new TreeMap<>();
     private final Map<String, NDArray> variances = new TreeMap<>();
     private final Map<String, Integer> steps = new TreeMap<>();
@@ -60,17 +72,27 @@ public final class CheckpointedAdam extends Optimizer {
         return learningRate;
     }
 
+    /**
+     * Scales the learning rate by update number from now on. The step counts are saved with the
+     * moments, so a resumed run continues on the same schedule.
+     */
+    public CheckpointedAdam withSchedule(LearningRateSchedule learningRateSchedule) {
+        this.schedule = learningRateSchedule;
+        return this;
+    }
+
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         int step = steps.merge(parameterId, 1, Integer::sum);
         double correction1 = 1.0 - Math.pow(beta1, step);
         double correction2 = 1.0 - Math.pow(BETA2, step);
-        float correctedRate = (float) (learningRate * Math.sqrt(correction2) / correction1);
+        float rate = learningRate * schedule.factor(step);
+        float correctedRate = (float) (rate * Math.sqrt(correction2) / correction1);
         NDArray mean = means.computeIfAbsent(parameterId, id -> detachedZeros(weight));
         NDArray variance = variances.computeIfAbsent(parameterId, id -> detachedZeros(weight));
         weight.getNDArrayInternal().adamUpdate(
                 new NDList(weight, grad, mean, variance), new NDList(weight),
-                learningRate, correctedRate, getWeightDecay(), rescaleGrad, clipGrad,
+                rate, correctedRate, getWeightDecay(), rescaleGrad, clipGrad,
                 beta1, BETA2, EPSILON, true, false);
     }
 

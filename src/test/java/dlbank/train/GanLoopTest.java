@@ -54,7 +54,7 @@ class GanLoopTest {
             g.initialize(GanModels.noiseShape(16));
             d.initialize(GanModels.imageShape(16));
             return new Gan(generator, discriminator, g, d,
-                    new GanLoop(g, generatorOptimizer, d, discriminatorOptimizer, GanModels.LATENT, ProgressSink.silent()));
+                    new GanLoop(g, generatorOptimizer, d, discriminatorOptimizer, null, GanModels.LATENT, ProgressSink.silent()));
         }
 
         @Override

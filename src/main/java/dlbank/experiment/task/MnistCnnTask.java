@@ -1,16 +1,8 @@
 package dlbank.experiment.task;
 
-import ai.djl.Model;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import dlbank.data.DataSet;
 import dlbank.data.ImageDataset;
+import dlbank.UserException;
 import dlbank.eval.ConfusionMatrix;
-import dlbank.eval.Predictions;
 import dlbank.experiment.Claim;
 import dlbank.experiment.Experiment;
 import dlbank.experiment.Result;
@@ -18,14 +10,13 @@ import dlbank.experiment.RunConfig;
 import dlbank.experiment.RunContext;
 import dlbank.eval.SummaryStats;
 import dlbank.model.MnistCnn;
-import dlbank.model.SavedModel;
 import dlbank.report.Pictures;
-import dlbank.train.CheckpointedAdam;
 import dlbank.train.FitLoop;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The bank's MNIST task: the specified CNN (conv32-pool-conv64-pool-dense64-dense10, Adam 1e-3,
@@ -71,84 +62,69 @@ public final class MnistCnnTask implements Experiment {
     }
 
     @Override
+    public Set<String> options() {
+        return Set.of("model");
+    }
+
+    @Override
     public Result run(RunContext context) {
+        String model = context.config().option("model", "specified");
+        if (!model.equals("specified") && !model.equals("improved")) {
+            throw UserException.usage("--model " + model + ": expected specified or improved");
+        }
         Settings defaults = context.quick() ? Settings.quick() : Settings.full();
+        MnistTraining.Data data = MnistTraining.load(context, defaults.trainImages(), defaults.validationImages(),
+                defaults.testImages());
+        Result.Builder result = Result.builder().config("model", model)
+                .config("train_images", data.train().size()).config("validation_images", data.validation().size())
+                .config("test_images", data.test().size());
+        if (model.equals("improved")) {
+            ImprovedMnistRun.run(context, data, result);
+            return result.build();
+        }
         int epochs = context.config().epochsOr(defaults.epochs());
         int batchSize = context.config().batchSizeOr(defaults.batchSize());
-        Result.Builder result = Result.builder()
-                .config("epochs", epochs).config("batch_size", batchSize)
-                .config("learning_rate", defaults.learningRate()).config("optimizer", "adam")
-                .config("train_images", defaults.trainImages()).config("validation_images", defaults.validationImages())
-                .config("test_images", defaults.testImages());
-
-        ImageDataset allTrain = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TRAIN, context::info);
-        ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TEST, context::info)
-                .head(defaults.testImages());
-        int trainCount = Math.min(defaults.trainImages(), allTrain.size() - defaults.validationImages());
-        ImageDataset train = allTrain.range(0, trainCount);
-        ImageDataset validation = allTrain.range(trainCount, trainCount + defaults.validationImages());
-
-        Engine.getInstance().setRandomSeed((int) context.config().seed());
-        CheckpointedAdam optimizer = new CheckpointedAdam(defaults.learningRate());
-        try (Model model = Model.newInstance(ARCHITECTURE, context.device())) {
-            model.setBlock(MnistCnn.build());
-            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(optimizer).optDevices(new ai.djl.Device[] {context.device()});
-            try (Trainer trainer = model.newTrainer(trainingConfig)) {
-                trainer.initialize(MnistCnn.inputShape(batchSize));
-                long parameters = dlbank.model.ParameterCount.of(model.getBlock());
-                NDManager manager = trainer.getManager();
-                FitLoop loop = new FitLoop(trainer, optimizer, FitLoop.argmaxScorer(), context.progress(), "img");
-                FitLoop.Outcome outcome = loop.fit(
-                        new FitLoop.Data(train.images(manager), train.labels(manager)),
-                        new FitLoop.Data(validation.images(manager), validation.labels(manager)),
-                        new FitLoop.Settings(epochs, batchSize, context.config().seed(), context.config().patience(),
-                                context.checkpointDir(), context.resume()));
-                outcome.history().forEach(epoch -> result.historyRow(epoch.toRow()));
-                if (outcome.resumedAfterEpoch() > 0) {
-                    // wall_seconds then counts only this process; the history has every epoch.
-                    result.config("resumed_after_epoch", outcome.resumedAfterEpoch());
-                }
-
-                NDArray testImages = test.images(manager);
-                float[][] probabilities = Predictions.probabilities(model.getBlock(), manager, testImages, 1000);
-                int[] predicted = Predictions.argmax(probabilities);
-                int[] actual = new int[test.size()];
-                for (int i = 0; i < actual.length; i++) {
-                    actual[i] = test.label(i);
-                }
-                ConfusionMatrix confusion = ConfusionMatrix.of(actual, predicted, 10);
-                double testLoss = loop.evaluate(new FitLoop.Data(testImages, test.labels(manager)), 1000).loss();
-
-                SavedModel.save(model, context.file("model/architecture.json").getParent(), ARCHITECTURE, parameters);
-                result.artifact("model/");
-                Pictures.confusionMatrix(context.file("confusion_matrix.png"),
-                        "MNIST test set: true (rows) vs predicted (columns)", confusion.counts());
-                result.artifact("confusion_matrix.png");
-                Pictures.grid(context.file("misclassified.png"), "misclassified test digits: true -> predicted (probability)",
-                        misclassified(test, actual, predicted, probabilities, 40), 10, 3);
-                result.artifact("misclassified.png");
-
-                double seconds = outcome.history().stream().mapToDouble(FitLoop.EpochStats::seconds).sum();
-                result.metric("test_accuracy", confusion.accuracy())
-                        .metric("test_loss", testLoss)
-                        .metric("test_macro_f1", confusion.macroF1())
-                        .metric("test_errors", confusion.total() - Math.round(confusion.accuracy() * confusion.total()))
-                        .metric("parameters", parameters)
-                        .metric("epochs_trained", outcome.history().size())
-                        .metric("train_seconds", seconds)
-                        .metric("train_images_per_second", outcome.history().stream()
-                                .mapToDouble(FitLoop.EpochStats::examplesPerSecond).average().orElse(0));
-                for (int c = 0; c < 10; c++) {
-                    result.metric("precision_" + c, confusion.precision(c))
-                            .metric("recall_" + c, confusion.recall(c))
-                            .metric("f1_" + c, confusion.f1(c));
-                }
-                context.info(perClassTable(confusion));
-                addClaims(result, context.quick(), confusion.accuracy(), parameters, epochs, batchSize);
-            }
-        }
+        result.config("epochs", epochs).config("batch_size", batchSize)
+                .config("learning_rate", defaults.learningRate()).config("optimizer", "adam");
+        MnistTraining.Trained trained = MnistTraining.train(context, data, new MnistTraining.Recipe(ARCHITECTURE,
+                        MnistCnn::build, epochs, batchSize, defaults.learningRate(), false, null),
+                context.checkpointDir(), context.outputDir().resolve("model"));
+        report(context, result, data, trained);
+        addClaims(result, context.quick(), trained.accuracy(), trained.parameters(), epochs, batchSize);
         return result.build();
+    }
+
+    /** What every MNIST classifier run reports: history, test figures per class, pictures, the model. */
+    static void report(RunContext context, Result.Builder result, MnistTraining.Data data, MnistTraining.Trained trained) {
+        FitLoop.Outcome outcome = trained.outcome();
+        outcome.history().forEach(epoch -> result.historyRow(epoch.toRow()));
+        if (outcome.resumedAfterEpoch() > 0) {
+            // wall_seconds then counts only this process; the history has every epoch.
+            result.config("resumed_after_epoch", outcome.resumedAfterEpoch());
+        }
+        ConfusionMatrix confusion = trained.confusion();
+        result.artifact("model/");
+        Pictures.confusionMatrix(context.file("confusion_matrix.png"),
+                "MNIST test set: true (rows) vs predicted (columns)", confusion.counts());
+        result.artifact("confusion_matrix.png");
+        Pictures.grid(context.file("misclassified.png"), "misclassified test digits: true -> predicted (probability)",
+                misclassified(data.test(), trained.actual(), trained.predicted(), trained.probabilities(), 40), 10, 3);
+        result.artifact("misclassified.png");
+        result.metric("test_accuracy", confusion.accuracy())
+                .metric("test_loss", trained.testLoss())
+                .metric("test_macro_f1", confusion.macroF1())
+                .metric("test_errors", confusion.total() - Math.round(confusion.accuracy() * confusion.total()))
+                .metric("parameters", trained.parameters())
+                .metric("epochs_trained", outcome.history().size())
+                .metric("train_seconds", trained.trainSeconds())
+                .metric("train_images_per_second", outcome.history().stream()
+                        .mapToDouble(FitLoop.EpochStats::examplesPerSecond).average().orElse(0));
+        for (int c = 0; c < 10; c++) {
+            result.metric("precision_" + c, confusion.precision(c))
+                    .metric("recall_" + c, confusion.recall(c))
+                    .metric("f1_" + c, confusion.f1(c));
+        }
+        context.info(perClassTable(confusion));
     }
 
     @Override

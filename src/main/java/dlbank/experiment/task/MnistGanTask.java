@@ -83,14 +83,18 @@ public final class MnistGanTask implements Experiment {
         Result.Builder result = Result.builder().config("model", settings.kind().id())
                 .config("epochs", settings.epochs()).config("batch_size", settings.batchSize())
                 .config("optimizer", "two Adam optimizers, lr 2e-4, beta1 0.5")
-                .config("generator_loss", "non-saturating: -log D(G(z))").config("latent", GanModels.LATENT);
+                .config("generator_loss", "non-saturating: -log D(G(z))").config("latent", GanModels.LATENT)
+                .config("real_label", "0.9 (one-sided label smoothing)")
+                .config("samples_from", "an exponential moving average of the generator's weights (decay 0.999)");
         ImageDataset train = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TRAIN, context::info)
                 .head(settings.trainImages());
         ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TEST, context::info);
         try (DigitJudge judge = DigitJudge.load(MnistModels.require(context), context.device());
              Model generator = Model.newInstance("generator", context.device());
+             Model average = Model.newInstance("generator", context.device());
              Model discriminator = Model.newInstance("discriminator", context.device())) {
             generator.setBlock(GanModels.generator(settings.kind()));
+            average.setBlock(GanModels.generator(settings.kind()));
             discriminator.setBlock(GanModels.discriminator(settings.kind()));
             ai.djl.engine.Engine.getInstance().setRandomSeed((int) context.config().seed());
             CheckpointedAdam generatorOptimizer = new CheckpointedAdam(2e-4f, -1, 0.5f);
@@ -99,15 +103,19 @@ public final class MnistGanTask implements Experiment {
                  Trainer discriminatorTrainer = discriminator.newTrainer(trainingConfig(discriminatorOptimizer, context))) {
                 generatorTrainer.initialize(GanModels.noiseShape(settings.batchSize()));
                 discriminatorTrainer.initialize(GanModels.imageShape(settings.batchSize()));
+                average.getBlock().initialize(average.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
+                        GanModels.noiseShape(settings.batchSize()));
+                copyWeights(generator, average);
                 result.metric("generator_parameters", ParameterCount.of(generator.getBlock()))
                         .metric("discriminator_parameters", ParameterCount.of(discriminator.getBlock()));
                 NDManager manager = generatorTrainer.getManager();
                 NDArray real = train.images(manager).mul(2).sub(1);                       // [0, 1] -> [-1, 1]
                 DigitJudge.Reading testReading = judge.read(test.images(manager));
-                DigitGenerator drawer = new DigitGenerator(generator, settings.kind());
+                // Samples, the judge's figures and the saved model all come from the weight average.
+                DigitGenerator drawer = new DigitGenerator(average, settings.kind());
                 float[] fixedNoise = DigitGenerator.noise(100, context.config().seed() + 1);
                 GanLoop loop = new GanLoop(generatorTrainer, generatorOptimizer, discriminatorTrainer,
-                        discriminatorOptimizer, GanModels.LATENT, context.progress());
+                        discriminatorOptimizer, average.getBlock(), GanModels.LATENT, context.progress());
                 GanLoop.Outcome outcome = loop.fit(real, new GanLoop.Settings(settings.epochs(), settings.batchSize(),
                         context.config().seed(), context.checkpointDir(), context.resume()), epoch -> {
                     drawer.grid(context.file(String.format("samples/epoch-%02d.png", epoch)),
@@ -128,6 +136,15 @@ public final class MnistGanTask implements Experiment {
             }
         }
         return result.build();
+    }
+
+    /** Starts the average where the generator starts. */
+    private static void copyWeights(Model from, Model to) {
+        var source = from.getBlock().getParameters();
+        var target = to.getBlock().getParameters();
+        for (int i = 0; i < source.size(); i++) {
+            target.valueAt(i).getArray().set(new ai.djl.ndarray.index.NDIndex(":"), source.valueAt(i).getArray());
+        }
     }
 
     private static DefaultTrainingConfig trainingConfig(CheckpointedAdam optimizer, RunContext context) {
