@@ -1,0 +1,115 @@
+package dlbank.interview;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A term of a key point or red flag, analysed like the answers it is looked for in. Parts joined
+ * by {@code " & "} must all occur in one sentence, in any order ("f1 & weighted average"); each
+ * part is a phrase whose words occur in order with at most {@link #MAX_GAP} other words between
+ * neighbours (at most {@link #MAX_CONTENT_GAP} of them content words), so "harmonic mean of
+ * precision" also matches "harmonic mean of the precision" but "tuned" and "test set" in
+ * "tuned: a held-out test set" stay apart.
+ *
+ * @param source the term as written in the points file
+ * @param parts each part's analysed words
+ */
+record TermPattern(String source, List<List<String>> parts) {
+
+    /** Other words allowed between two words of a phrase: "of the", "is a", a comma ... */
+    static final int MAX_GAP = 3;
+    /** ... of which at most this many content words: "weighted (arithmetic) average", not a new clause. */
+    static final int MAX_CONTENT_GAP = 1;
+    /** A negation this many words before a match, or inside it, makes the match a denial. */
+    static final int NEGATION_WINDOW = 3;
+
+    /** Where a term was found: the sentence and the first and last matched token. */
+    record Match(TextAnalysis.Sentence sentence, int from, int to, List<Integer> matched) {
+        /** The answer's own words that matched, as typed. */
+        String words() {
+            return sentence.text().substring(sentence.tokens().get(from).start(), sentence.tokens().get(to).end()).strip();
+        }
+    }
+
+    static TermPattern compile(String term, TextAnalysis analysis) {
+        List<List<String>> parts = new ArrayList<>();
+        for (String part : term.split("\\s+&\\s+")) {
+            List<String> words = analysis.words(part);
+            if (words.isEmpty()) {
+                throw new IllegalStateException("term '" + term + "' has no content word in '" + part + "'");
+            }
+            parts.add(words);
+        }
+        return new TermPattern(term, parts);
+    }
+
+    /** The first match in the sentence, or none. */
+    Optional<Match> find(TextAnalysis.Sentence sentence, TextAnalysis analysis) {
+        return find(sentence, analysis, false);
+    }
+
+    /** The first match that no nearby negation denies ("F1 is not a weighted average ..."). */
+    Optional<Match> findAsserted(TextAnalysis.Sentence sentence, TextAnalysis analysis) {
+        return find(sentence, analysis, true);
+    }
+
+    private Optional<Match> find(TextAnalysis.Sentence sentence, TextAnalysis analysis, boolean asserted) {
+        List<TextAnalysis.Token> tokens = sentence.tokens();
+        // Each part's first occurrence; a part that does not occur means no match.
+        List<Integer> matched = new ArrayList<>();
+        for (List<String> part : parts) {
+            List<Integer> found = phrase(tokens, part, analysis);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            matched.addAll(found);
+        }
+        int from = matched.stream().mapToInt(Integer::intValue).min().orElseThrow();
+        int to = matched.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        if (asserted) {
+            for (int i = Math.max(0, from - NEGATION_WINDOW); i <= to; i++) {
+                if (!matched.contains(i) && analysis.isNegation(tokens.get(i).term())) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(new Match(sentence, from, to, matched));
+    }
+
+    /** Token indices of the phrase's first occurrence, or an empty list. */
+    private static List<Integer> phrase(List<TextAnalysis.Token> tokens, List<String> words, TextAnalysis analysis) {
+        for (int start = 0; start < tokens.size(); start++) {
+            if (!same(tokens.get(start).term(), words.get(0), analysis)) {
+                continue;
+            }
+            List<Integer> indices = new ArrayList<>(List.of(start));
+            int previous = start;
+            for (int w = 1; w < words.size() && previous >= 0; w++) {
+                int next = -1;
+                int contentWords = 0;
+                for (int i = previous + 1; i < tokens.size() && contentWords <= MAX_CONTENT_GAP
+                        && tokens.get(i).position() - tokens.get(previous).position() <= MAX_GAP + 1; i++) {
+                    if (same(tokens.get(i).term(), words.get(w), analysis)) {
+                        next = i;
+                        break;
+                    }
+                    contentWords += analysis.isFunctionWord(tokens.get(i).term()) ? 0 : 1;
+                }
+                previous = next;
+                if (next >= 0) {
+                    indices.add(next);
+                }
+            }
+            if (indices.size() == words.size()) {
+                return indices;
+            }
+        }
+        return List.of();
+    }
+
+    /** Equal words; any two negations count as the same word ("not" and "isn't", "不" and "并非"). */
+    private static boolean same(String token, String word, TextAnalysis analysis) {
+        return token.equals(word) || (analysis.isNegation(token) && analysis.isNegation(word));
+    }
+}

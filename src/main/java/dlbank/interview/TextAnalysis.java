@@ -1,0 +1,187 @@
+package dlbank.interview;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.StopFilter;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.charfilter.MappingCharFilter;
+import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
+import org.apache.lucene.analysis.cn.smart.HMMChineseTokenizer;
+import org.apache.lucene.analysis.cn.smart.SmartChineseAnalyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
+import org.apache.lucene.analysis.en.PorterStemFilter;
+import org.apache.lucene.analysis.core.FlattenGraphFilter;
+import org.apache.lucene.analysis.standard.StandardTokenizer;
+import org.apache.lucene.analysis.synonym.SynonymGraphFilter;
+import org.apache.lucene.analysis.synonym.SynonymMap;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The text analysis that grading (and search) use, built from Lucene's analysis components:
+ * Chinese is segmented into words by smartcn's {@link HMMChineseTokenizer} (the tokenizer of
+ * {@link SmartChineseAnalyzer}); English is split by the Unicode {@link StandardTokenizer} and
+ * reduced to Porter stems. Both then map the bank's synonyms and abbreviations
+ * ({@code bank/synonyms.<lang>.txt}) onto one word, so "backprop" and "back-propagation" meet.
+ * Text is cut into sentences first, so that the parts of a term are looked for within one sentence.
+ */
+public final class TextAnalysis {
+
+    /** One analysed word: its form after analysis, its position, and where it stands in the sentence. */
+    public record Token(String term, int position, int start, int end) {}
+
+    /** One sentence of the original text and its words. */
+    public record Sentence(String text, List<Token> tokens) {}
+
+    private static final Map<String, TextAnalysis> CACHE = new ConcurrentHashMap<>();
+
+    /** Words that negate what follows: "F1 is not a weighted average", "不是加权平均". */
+    private static final List<String> NEGATIONS = List.of("not", "no", "never", "isn't", "aren't", "doesn't",
+            "don't", "didn't", "wasn't", "weren't", "cannot", "can't", "won't", "nor", "neither",
+            "不", "不是", "并非", "没有", "并不", "未", "而非", "绝非", "从不", "从未", "无法",
+            "不要", "不能", "不应", "不该", "不应该", "别");
+
+    /** Small words that carry no content in a term: a term's words may be separated by them. */
+    private static final Set<String> ZH_FUNCTION_WORDS = Set.of("的", "了", "和", "与", "及", "是", "在", "把",
+            "被", "就", "也", "都", "而", "或", "将", "对", "个", "一", "种");
+
+    private final String language;
+    private final Analyzer analyzer;
+    private final Set<String> negations;
+
+    private TextAnalysis(String language) {
+        this.language = language;
+        SynonymMap synonyms = Synonyms.load(language, baseAnalyzer(language));
+        this.analyzer = fullAnalyzer(language, synonyms);
+        // Analysed like the answers they occur in; "不是" is two words there, and "不" already covers it.
+        this.negations = Set.copyOf(NEGATIONS.stream().map(this::analyse).filter(tokens -> tokens.size() == 1)
+                .map(tokens -> tokens.get(0).term()).toList());
+    }
+
+    /** The analysis for "en" or "zh" (built once: the synonym map and the segmenter's dictionaries load once). */
+    public static TextAnalysis forLanguage(String language) {
+        return CACHE.computeIfAbsent(language, TextAnalysis::new);
+    }
+
+    public String language() {
+        return language;
+    }
+
+    /** The text cut into sentences (at . ! ? ; 。 ！ ？ ； and line ends), each analysed into words. */
+    public List<Sentence> sentences(String text) {
+        List<Sentence> sentences = new ArrayList<>();
+        for (String piece : text.split("(?<=[.!?;])\\s+|[。！？；\\n]+")) {
+            if (!piece.isBlank()) {
+                sentences.add(new Sentence(piece, analyse(piece)));
+            }
+        }
+        return sentences;
+    }
+
+    /** The analysed words of a short text (a term), without the words that carry no content. */
+    public List<String> words(String text) {
+        return analyse(text).stream().map(Token::term).filter(term -> !isFunctionWord(term)).toList();
+    }
+
+    public boolean isNegation(String term) {
+        return negations.contains(term);
+    }
+
+    /** A word without content ("the", "of", "的"); negations are not among them. */
+    boolean isFunctionWord(String term) {
+        if (negations.contains(term)) {
+            return false; // "not parameters" must keep its "not"
+        }
+        return language.equals("zh") ? ZH_FUNCTION_WORDS.contains(term)
+                : EnglishAnalyzer.ENGLISH_STOP_WORDS_SET.contains(term);
+    }
+
+    private List<Token> analyse(String text) {
+        List<Token> tokens = new ArrayList<>();
+        try (TokenStream stream = analyzer.tokenStream("answer", text)) {
+            CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
+            PositionIncrementAttribute increment = stream.addAttribute(PositionIncrementAttribute.class);
+            OffsetAttribute offset = stream.addAttribute(OffsetAttribute.class);
+            stream.reset();
+            int position = -1;
+            while (stream.incrementToken()) {
+                position += increment.getPositionIncrement();
+                tokens.add(new Token(term.toString(), position, offset.startOffset(), offset.endOffset()));
+            }
+            stream.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return tokens;
+    }
+
+    /** Characters that are written several ways: products, minus signs, curly apostrophes. */
+    private static Reader normalise(Reader reader) {
+        NormalizeCharMap.Builder map = new NormalizeCharMap.Builder();
+        map.add("·", " ");
+        map.add("∙", " ");
+        map.add("*", " ");
+        map.add("×", " x ");
+        map.add("−", "-");
+        map.add("’", "'");
+        map.add("‘", "'");
+        return new MappingCharFilter(map.build(), reader);
+    }
+
+    /** Segmentation or tokenising and lower-casing only: what synonym rules are written in. */
+    private static Analyzer baseAnalyzer(String language) {
+        return new Analyzer() {
+            @Override
+            protected TokenStreamComponents createComponents(String field) {
+                Tokenizer tokenizer = language.equals("zh") ? new HMMChineseTokenizer() : new StandardTokenizer();
+                TokenStream stream = language.equals("zh") ? tokenizer : new EnglishPossessiveFilter(tokenizer);
+                return new TokenStreamComponents(tokenizer, new LowerCaseFilter(stream));
+            }
+
+            @Override
+            protected Reader initReader(String field, Reader reader) {
+                return normalise(reader);
+            }
+        };
+    }
+
+    private static Analyzer fullAnalyzer(String language, SynonymMap synonyms) {
+        boolean zh = language.equals("zh");
+        CharArraySet punctuation = SmartChineseAnalyzer.getDefaultStopSet();
+        return new Analyzer() {
+            @Override
+            protected TokenStreamComponents createComponents(String field) {
+                Tokenizer tokenizer = zh ? new HMMChineseTokenizer() : new StandardTokenizer();
+                TokenStream stream = zh ? tokenizer : new EnglishPossessiveFilter(tokenizer);
+                stream = new LowerCaseFilter(stream);
+                if (synonyms.fst != null) {
+                    // A multi-word synonym becomes one token; flattening keeps positions linear.
+                    stream = new FlattenGraphFilter(new SynonymGraphFilter(stream, synonyms, true));
+                }
+                stream = new PorterStemFilter(stream); // also stems the English words inside Chinese answers
+                if (zh) {
+                    stream = new StopFilter(stream, punctuation); // smartcn emits punctuation as tokens
+                }
+                return new TokenStreamComponents(tokenizer, stream);
+            }
+
+            @Override
+            protected Reader initReader(String field, Reader reader) {
+                return normalise(reader);
+            }
+        };
+    }
+}
