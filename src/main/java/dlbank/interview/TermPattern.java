@@ -69,7 +69,7 @@ record TermPattern(String source, List<List<String>> parts) {
         int to = matched.stream().mapToInt(Integer::intValue).max().orElseThrow();
         if (asserted) {
             for (int i = Math.max(0, from - NEGATION_WINDOW); i <= to; i++) {
-                if (!matched.contains(i) && analysis.isNegation(tokens.get(i).term())) {
+                if (!matched.contains(i) && analysis.isNegation(tokens.get(i).word())) {
                     return Optional.empty();
                 }
             }
@@ -80,21 +80,24 @@ record TermPattern(String source, List<List<String>> parts) {
     /** Token indices of the phrase's first occurrence, or an empty list. */
     private static List<Integer> phrase(List<TextAnalysis.Token> tokens, List<String> words, TextAnalysis analysis) {
         for (int start = 0; start < tokens.size(); start++) {
-            if (!same(tokens.get(start).term(), words.get(0), analysis)) {
+            if (!same(tokens.get(start), words.get(0), analysis)) {
                 continue;
             }
             List<Integer> indices = new ArrayList<>(List.of(start));
             int previous = start;
             for (int w = 1; w < words.size() && previous >= 0; w++) {
                 int next = -1;
-                int contentWords = 0;
-                for (int i = previous + 1; i < tokens.size() && contentWords <= MAX_CONTENT_GAP
+                java.util.Set<Integer> contentWords = new java.util.HashSet<>(); // word indices, not characters
+                for (int i = previous + 1; i < tokens.size() && contentWords.size() <= MAX_CONTENT_GAP
                         && tokens.get(i).position() - tokens.get(previous).position() <= MAX_GAP + 1; i++) {
-                    if (same(tokens.get(i).term(), words.get(w), analysis)) {
+                    TextAnalysis.Token token = tokens.get(i);
+                    if (same(token, words.get(w), analysis)) {
                         next = i;
                         break;
                     }
-                    contentWords += analysis.isFunctionWord(tokens.get(i).term()) ? 0 : 1;
+                    if (token.wordIndex() != tokens.get(previous).wordIndex() && !analysis.isFunctionWord(token.word())) {
+                        contentWords.add(token.wordIndex());
+                    }
                 }
                 previous = next;
                 if (next >= 0) {
@@ -109,7 +112,7 @@ record TermPattern(String source, List<List<String>> parts) {
     }
 
     /** Equal words; any two negations count as the same word ("not" and "isn't", "不" and "并非"). */
-    private static boolean same(String token, String word, TextAnalysis analysis) {
-        return token.equals(word) || (analysis.isNegation(token) && analysis.isNegation(word));
+    private static boolean same(TextAnalysis.Token token, String unit, TextAnalysis analysis) {
+        return token.term().equals(unit) || (analysis.isNegation(token.word()) && analysis.isNegation(unit));
     }
 }

@@ -37,11 +37,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * reduced to Porter stems. Both then map the bank's synonyms and abbreviations
  * ({@code bank/synonyms.<lang>.txt}) onto one word, so "backprop" and "back-propagation" meet.
  * Text is cut into sentences first, so that the parts of a term are looked for within one sentence.
+ *
+ * <p>Chinese words are then compared character by character: the segmenter is statistical and splits
+ * the same term differently in different contexts ("池化" alone, but "池 / 化" before "减少"), so a
+ * term matches when its characters occur in order whatever the word boundaries. The words still
+ * decide what is a negation ("不" but not the "不" of "不变性") and what is a function word ("的").
  */
 public final class TextAnalysis {
 
-    /** One analysed word: its form after analysis, its position, and where it stands in the sentence. */
-    public record Token(String term, int position, int start, int end) {}
+    /**
+     * One unit of matching: an analysed word, or in Chinese one character of a segmented word.
+     *
+     * @param term what is compared: the word's analysed form, or one Chinese character of it
+     * @param word the whole analysed word it belongs to (negations and function words are words)
+     * @param wordIndex the index of that word in the sentence
+     * @param position the word's position (removed punctuation leaves a gap)
+     * @param start where the unit starts in the sentence's text
+     * @param end where it ends
+     */
+    public record Token(String term, String word, int wordIndex, int position, int start, int end) {}
 
     /** One sentence of the original text and its words. */
     public record Sentence(String text, List<Token> tokens) {}
@@ -67,8 +81,8 @@ public final class TextAnalysis {
         SynonymMap synonyms = Synonyms.load(language, baseAnalyzer(language));
         this.analyzer = fullAnalyzer(language, synonyms);
         // Analysed like the answers they occur in; "不是" is two words there, and "不" already covers it.
-        this.negations = Set.copyOf(NEGATIONS.stream().map(this::analyse).filter(tokens -> tokens.size() == 1)
-                .map(tokens -> tokens.get(0).term()).toList());
+        this.negations = Set.copyOf(NEGATIONS.stream().map(this::analyseWords).filter(tokens -> tokens.size() == 1)
+                .map(tokens -> tokens.get(0).word()).toList());
     }
 
     /** The analysis for "en" or "zh" (built once: the synonym map and the segmenter's dictionaries load once). */
@@ -91,13 +105,14 @@ public final class TextAnalysis {
         return sentences;
     }
 
-    /** The analysed words of a short text (a term), without the words that carry no content. */
+    /** The units of a short text (a term), without the words that carry no content. */
     public List<String> words(String text) {
-        return analyse(text).stream().map(Token::term).filter(term -> !isFunctionWord(term)).toList();
+        return analyse(text).stream().filter(token -> !isFunctionWord(token.word())).map(Token::term).toList();
     }
 
-    public boolean isNegation(String term) {
-        return negations.contains(term);
+    /** Whether the word negates what follows it ("not", "isn't", "不", "并非"). */
+    public boolean isNegation(String word) {
+        return negations.contains(word);
     }
 
     /** A word without content ("the", "of", "的"); negations are not among them. */
@@ -110,6 +125,28 @@ public final class TextAnalysis {
     }
 
     private List<Token> analyse(String text) {
+        if (!language.equals("zh")) {
+            return analyseWords(text);
+        }
+        List<Token> units = new ArrayList<>();
+        for (Token token : analyseWords(text)) {
+            String word = token.word();
+            boolean chinese = word.codePoints().allMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN);
+            if (!chinese || word.length() == 1 || negations.contains(word)) {
+                units.add(token);
+                continue;
+            }
+            // A synonym may have replaced the typed text: then every character points at all of it.
+            boolean typed = token.end() - token.start() == word.length();
+            for (int i = 0; i < word.length(); i++) {
+                units.add(new Token(word.substring(i, i + 1), word, token.wordIndex(), token.position(),
+                        typed ? token.start() + i : token.start(), typed ? token.start() + i + 1 : token.end()));
+            }
+        }
+        return units;
+    }
+
+    private List<Token> analyseWords(String text) {
         List<Token> tokens = new ArrayList<>();
         try (TokenStream stream = analyzer.tokenStream("answer", text)) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
@@ -119,7 +156,8 @@ public final class TextAnalysis {
             int position = -1;
             while (stream.incrementToken()) {
                 position += increment.getPositionIncrement();
-                tokens.add(new Token(term.toString(), position, offset.startOffset(), offset.endOffset()));
+                String word = term.toString();
+                tokens.add(new Token(word, word, tokens.size(), position, offset.startOffset(), offset.endOffset()));
             }
             stream.end();
         } catch (IOException e) {
