@@ -68,8 +68,11 @@ public final class TextAnalysis {
             "不", "不是", "并非", "没有", "并不", "未", "而非", "绝非", "从不", "从未", "无法",
             "不要", "不能", "不应", "不该", "不应该", "别");
 
-    /** Small words that carry no content in a term: a term's words may be separated by them. */
-    private static final Set<String> ZH_FUNCTION_WORDS = Set.of("的", "了", "和", "与", "及", "是", "在", "把",
+    /**
+     * Small words that carry no content in a term: a term's words may be separated by them. Not
+     * "是": "LSTM 是 GRU" must not shrink to "LSTM GRU", which "LSTM 和 GRU" also says.
+     */
+    private static final Set<String> ZH_FUNCTION_WORDS = Set.of("的", "了", "和", "与", "及", "在", "把",
             "被", "就", "也", "都", "而", "或", "将", "对", "个", "一", "种");
 
     private final String language;
