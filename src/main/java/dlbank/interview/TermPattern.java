@@ -49,7 +49,11 @@ record TermPattern(String source, List<List<String>> parts) {
         return find(sentence, analysis, false);
     }
 
-    /** The first match that no nearby negation denies ("F1 is not a weighted average ..."). */
+    /**
+     * The first match that is stated, not denied: no negation nearby ("F1 is not a weighted
+     * average"), not inside quotation marks (a quoted phrase is mentioned, not claimed), and not in
+     * a sentence that calls something wrong ("... speaks of two output layers: wrong").
+     */
     Optional<Match> findAsserted(TextAnalysis.Sentence sentence, TextAnalysis analysis) {
         return find(sentence, analysis, true);
     }
@@ -68,6 +72,10 @@ record TermPattern(String source, List<List<String>> parts) {
         int from = matched.stream().mapToInt(Integer::intValue).min().orElseThrow();
         int to = matched.stream().mapToInt(Integer::intValue).max().orElseThrow();
         if (asserted) {
+            if (quoted(sentence.text(), tokens.get(from).start())
+                    || tokens.stream().anyMatch(token -> analysis.isDenial(token.word()))) {
+                return Optional.empty();
+            }
             for (int i = Math.max(0, from - NEGATION_WINDOW); i <= to; i++) {
                 if (!matched.contains(i) && analysis.isNegation(tokens.get(i).word())) {
                     return Optional.empty();
@@ -75,6 +83,12 @@ record TermPattern(String source, List<List<String>> parts) {
             }
         }
         return Optional.of(new Match(sentence, from, to, matched));
+    }
+
+    /** Whether the text at {@code offset} lies inside "..." or “...”. */
+    private static boolean quoted(String text, int offset) {
+        String before = text.substring(0, offset);
+        return before.chars().filter(c -> c == '"').count() % 2 == 1 || before.lastIndexOf('“') > before.lastIndexOf('”');
     }
 
     /** Token indices of the phrase's first occurrence, or an empty list. */

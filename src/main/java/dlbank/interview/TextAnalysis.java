@@ -69,15 +69,29 @@ public final class TextAnalysis {
             "不要", "不能", "不应", "不该", "不应该", "别");
 
     /**
+     * Words that call a statement in their sentence wrong: "... is wrong", "流传代码的错误：...". A
+     * sentence that reports a mistake does not make it.
+     */
+    private static final List<String> DENIALS = List.of("wrong", "incorrect", "mistake", "mistaken", "myth",
+            "错误", "错", "不对", "误区");
+
+    /**
      * Small words that carry no content in a term: a term's words may be separated by them. Not
      * "是": "LSTM 是 GRU" must not shrink to "LSTM GRU", which "LSTM 和 GRU" also says.
      */
     private static final Set<String> ZH_FUNCTION_WORDS = Set.of("的", "了", "和", "与", "及", "在", "把",
             "被", "就", "也", "都", "而", "或", "将", "对", "个", "一", "种");
 
+    /**
+     * The logic gates AND and OR, written in capitals, become words of their own: lower-cased they
+     * are stop words, and "AND needs a hidden layer" would shrink to "needs a hidden layer".
+     */
+    private static final SynonymMap GATES = gates();
+
     private final String language;
     private final Analyzer analyzer;
     private final Set<String> negations;
+    private final Set<String> denials;
 
     private TextAnalysis(String language) {
         this.language = language;
@@ -85,6 +99,8 @@ public final class TextAnalysis {
         this.analyzer = fullAnalyzer(language, synonyms);
         // Analysed like the answers they occur in; "不是" is two words there, and "不" already covers it.
         this.negations = Set.copyOf(NEGATIONS.stream().map(this::analyseWords).filter(tokens -> tokens.size() == 1)
+                .map(tokens -> tokens.get(0).word()).toList());
+        this.denials = Set.copyOf(DENIALS.stream().map(this::analyseWords).filter(tokens -> tokens.size() == 1)
                 .map(tokens -> tokens.get(0).word()).toList());
     }
 
@@ -116,6 +132,11 @@ public final class TextAnalysis {
     /** Whether the word negates what follows it ("not", "isn't", "不", "并非"). */
     public boolean isNegation(String word) {
         return negations.contains(word);
+    }
+
+    /** Whether the word calls its sentence's statement wrong ("wrong", "错误"). */
+    public boolean isDenial(String word) {
+        return denials.contains(word);
     }
 
     /** A word without content ("the", "of", "的"); negations are not among them. */
@@ -169,6 +190,17 @@ public final class TextAnalysis {
         return tokens;
     }
 
+    private static SynonymMap gates() {
+        try {
+            SynonymMap.Builder builder = new SynonymMap.Builder(true);
+            builder.add(new org.apache.lucene.util.CharsRef("AND"), new org.apache.lucene.util.CharsRef("andgate"), false);
+            builder.add(new org.apache.lucene.util.CharsRef("OR"), new org.apache.lucene.util.CharsRef("orgate"), false);
+            return builder.build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Characters that are written several ways: products, minus signs, curly apostrophes. */
     private static Reader normalise(Reader reader) {
         NormalizeCharMap.Builder map = new NormalizeCharMap.Builder();
@@ -207,6 +239,9 @@ public final class TextAnalysis {
             protected TokenStreamComponents createComponents(String field) {
                 Tokenizer tokenizer = zh ? new HMMChineseTokenizer() : new StandardTokenizer();
                 TokenStream stream = zh ? tokenizer : new EnglishPossessiveFilter(tokenizer);
+                if (!zh) {
+                    stream = new SynonymGraphFilter(stream, GATES, false); // before lower-casing: case counts
+                }
                 stream = new LowerCaseFilter(stream);
                 if (synonyms.fst != null) {
                     // A multi-word synonym becomes one token; flattening keeps positions linear.
