@@ -1,28 +1,15 @@
 package dlbank.interview;
 
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.CharArraySet;
-import org.apache.lucene.analysis.LowerCaseFilter;
-import org.apache.lucene.analysis.StopFilter;
 import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.Tokenizer;
-import org.apache.lucene.analysis.charfilter.MappingCharFilter;
-import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
 import org.apache.lucene.analysis.cn.smart.HMMChineseTokenizer;
 import org.apache.lucene.analysis.cn.smart.SmartChineseAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
-import org.apache.lucene.analysis.en.PorterStemFilter;
-import org.apache.lucene.analysis.core.FlattenGraphFilter;
-import org.apache.lucene.analysis.standard.StandardTokenizer;
-import org.apache.lucene.analysis.synonym.SynonymGraphFilter;
-import org.apache.lucene.analysis.synonym.SynonymMap;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,12 +69,6 @@ public final class TextAnalysis {
     private static final Set<String> ZH_FUNCTION_WORDS = Set.of("的", "了", "和", "与", "及", "在", "把",
             "被", "就", "也", "都", "而", "或", "将", "对", "个", "一", "种");
 
-    /**
-     * The logic gates AND and OR, written in capitals, become words of their own: lower-cased they
-     * are stop words, and "AND needs a hidden layer" would shrink to "needs a hidden layer".
-     */
-    private static final SynonymMap GATES = gates();
-
     private final String language;
     private final Analyzer analyzer;
     private final Set<String> negations;
@@ -95,8 +76,7 @@ public final class TextAnalysis {
 
     private TextAnalysis(String language) {
         this.language = language;
-        SynonymMap synonyms = Synonyms.load(language, baseAnalyzer(language));
-        this.analyzer = fullAnalyzer(language, synonyms);
+        this.analyzer = Analyzers.full(language, Synonyms.load(language, Analyzers.base(language)));
         // Analysed like the answers they occur in; "不是" is two words there, and "不" already covers it.
         this.negations = Set.copyOf(NEGATIONS.stream().map(this::analyseWords).filter(tokens -> tokens.size() == 1)
                 .map(tokens -> tokens.get(0).word()).toList());
@@ -190,74 +170,4 @@ public final class TextAnalysis {
         return tokens;
     }
 
-    private static SynonymMap gates() {
-        try {
-            SynonymMap.Builder builder = new SynonymMap.Builder(true);
-            builder.add(new org.apache.lucene.util.CharsRef("AND"), new org.apache.lucene.util.CharsRef("andgate"), false);
-            builder.add(new org.apache.lucene.util.CharsRef("OR"), new org.apache.lucene.util.CharsRef("orgate"), false);
-            return builder.build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Characters that are written several ways: products, minus signs, curly apostrophes. */
-    private static Reader normalise(Reader reader) {
-        NormalizeCharMap.Builder map = new NormalizeCharMap.Builder();
-        map.add("·", " ");
-        map.add("∙", " ");
-        map.add("*", " ");
-        map.add("×", " x ");
-        map.add("−", "-");
-        map.add("’", "'");
-        map.add("‘", "'");
-        return new MappingCharFilter(map.build(), reader);
-    }
-
-    /** Segmentation or tokenising and lower-casing only: what synonym rules are written in. */
-    private static Analyzer baseAnalyzer(String language) {
-        return new Analyzer() {
-            @Override
-            protected TokenStreamComponents createComponents(String field) {
-                Tokenizer tokenizer = language.equals("zh") ? new HMMChineseTokenizer() : new StandardTokenizer();
-                TokenStream stream = language.equals("zh") ? tokenizer : new EnglishPossessiveFilter(tokenizer);
-                return new TokenStreamComponents(tokenizer, new LowerCaseFilter(stream));
-            }
-
-            @Override
-            protected Reader initReader(String field, Reader reader) {
-                return normalise(reader);
-            }
-        };
-    }
-
-    private static Analyzer fullAnalyzer(String language, SynonymMap synonyms) {
-        boolean zh = language.equals("zh");
-        CharArraySet punctuation = SmartChineseAnalyzer.getDefaultStopSet();
-        return new Analyzer() {
-            @Override
-            protected TokenStreamComponents createComponents(String field) {
-                Tokenizer tokenizer = zh ? new HMMChineseTokenizer() : new StandardTokenizer();
-                TokenStream stream = zh ? tokenizer : new EnglishPossessiveFilter(tokenizer);
-                if (!zh) {
-                    stream = new SynonymGraphFilter(stream, GATES, false); // before lower-casing: case counts
-                }
-                stream = new LowerCaseFilter(stream);
-                if (synonyms.fst != null) {
-                    // A multi-word synonym becomes one token; flattening keeps positions linear.
-                    stream = new FlattenGraphFilter(new SynonymGraphFilter(stream, synonyms, true));
-                }
-                stream = new PorterStemFilter(stream); // also stems the English words inside Chinese answers
-                if (zh) {
-                    stream = new StopFilter(stream, punctuation); // smartcn emits punctuation as tokens
-                }
-                return new TokenStreamComponents(tokenizer, stream);
-            }
-
-            @Override
-            protected Reader initReader(String field, Reader reader) {
-                return normalise(reader);
-            }
-        };
-    }
 }
