@@ -66,6 +66,11 @@ public final class TextAnalysis {
      * Small words that carry no content in a term: a term's words may be separated by them. Not
      * "是": "LSTM 是 GRU" must not shrink to "LSTM GRU", which "LSTM 和 GRU" also says.
      */
+    /** English words without content beyond Lucene's stop words (which are few: "a", "is", "of" ...). */
+    private static final List<String> EN_FUNCTION_WORDS = List.of("its", "it's", "has", "have", "had", "does", "do", "did",
+            "can", "could", "would", "should", "may", "might", "which", "who", "from", "than", "so", "we", "you", "i",
+            "also", "very", "been", "being", "were", "what");
+
     private static final Set<String> ZH_FUNCTION_WORDS = Set.of("的", "了", "和", "与", "及", "在", "把",
             "被", "就", "也", "都", "而", "或", "将", "对", "个", "一", "种");
 
@@ -73,6 +78,7 @@ public final class TextAnalysis {
     private final Analyzer analyzer;
     private final Set<String> negations;
     private final Set<String> denials;
+    private final Set<String> functionWords;
 
     private TextAnalysis(String language) {
         this.language = language;
@@ -82,6 +88,13 @@ public final class TextAnalysis {
                 .map(tokens -> tokens.get(0).word()).toList());
         this.denials = Set.copyOf(DENIALS.stream().map(this::analyseWords).filter(tokens -> tokens.size() == 1)
                 .map(tokens -> tokens.get(0).word()).toList());
+        // Stemmed like everything else ("are" becomes "ar"), so they are recognised after analysis.
+        List<String> small = new ArrayList<>(language.equals("zh") ? ZH_FUNCTION_WORDS : EN_FUNCTION_WORDS);
+        if (!language.equals("zh")) { // in Chinese answers "AND" and "OR" name gates and stay
+            EnglishAnalyzer.ENGLISH_STOP_WORDS_SET.forEach(word -> small.add(new String((char[]) word)));
+        }
+        this.functionWords = Set.copyOf(small.stream().map(this::analyseWords).filter(tokens -> tokens.size() == 1)
+                .map(tokens -> tokens.get(0).word()).filter(word -> !negations.contains(word)).toList());
     }
 
     /** The analysis for "en" or "zh" (built once: the synonym map and the segmenter's dictionaries load once). */
@@ -121,11 +134,7 @@ public final class TextAnalysis {
 
     /** A word without content ("the", "of", "的"); negations are not among them. */
     boolean isFunctionWord(String term) {
-        if (negations.contains(term)) {
-            return false; // "not parameters" must keep its "not"
-        }
-        return language.equals("zh") ? ZH_FUNCTION_WORDS.contains(term)
-                : EnglishAnalyzer.ENGLISH_STOP_WORDS_SET.contains(term);
+        return functionWords.contains(term); // never a negation: "not parameters" must keep its "not"
     }
 
     private List<Token> analyse(String text) {
