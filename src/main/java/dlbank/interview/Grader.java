@@ -38,13 +38,22 @@ public final class Grader {
     private GradeResult grade(BankEntry entry, List<KeyPoint> points, List<RedFlag> redFlags, String answer,
                               List<String> modelTexts) {
         List<TextAnalysis.Sentence> sentences = analysis.sentences(answer);
+        // Red flags first: the words of a wrong statement do not also count for the point it gets wrong.
+        List<GradeResult.RaisedFlag> raised = new ArrayList<>();
+        List<TermPattern.Match> wrong = new ArrayList<>();
+        for (RedFlag flag : redFlags) {
+            first(flag.terms(), sentences, true, List.of()).ifPresent(match -> {
+                raised.add(new GradeResult.RaisedFlag(flag.wrong(), flag.correction(), match.words()));
+                wrong.add(match);
+            });
+        }
         List<GradeResult.Covered> covered = new ArrayList<>();
         List<GradeResult.Missed> missed = new ArrayList<>();
         double total = 0;
         double made = 0;
         for (KeyPoint point : points) {
             total += point.weight();
-            Optional<TermPattern.Match> match = first(point.terms(), sentences, false);
+            Optional<TermPattern.Match> match = first(point.terms(), sentences, false, wrong);
             if (match.isPresent()) {
                 made += point.weight();
                 covered.add(new GradeResult.Covered(point.label(), point.weight(), match.get().words()));
@@ -52,23 +61,22 @@ public final class Grader {
                 missed.add(new GradeResult.Missed(point.label(), point.weight(), modelSentence(point, modelTexts)));
             }
         }
-        List<GradeResult.RaisedFlag> raised = new ArrayList<>();
-        for (RedFlag flag : redFlags) {
-            first(flag.terms(), sentences, true).ifPresent(match ->
-                    raised.add(new GradeResult.RaisedFlag(flag.wrong(), flag.correction(), match.words())));
-        }
         int score = (int) Math.round(100 * made / total) - RED_FLAG_PENALTY * raised.size();
         return new GradeResult(entry.id(), entry.language(), Math.max(0, score), covered, missed, raised);
     }
 
-    /** The first sentence where one of the terms occurs (asserted: not denied by a negation). */
-    private Optional<TermPattern.Match> first(List<String> terms, List<TextAnalysis.Sentence> sentences, boolean asserted) {
+    /**
+     * The first sentence where one of the terms occurs (asserted: not denied by a negation), leaving
+     * out matches that overlap one of {@code excluded}.
+     */
+    private Optional<TermPattern.Match> first(List<String> terms, List<TextAnalysis.Sentence> sentences, boolean asserted,
+                                              List<TermPattern.Match> excluded) {
         for (String term : terms) {
             TermPattern pattern = TermPattern.compile(term, analysis);
             for (TextAnalysis.Sentence sentence : sentences) {
                 Optional<TermPattern.Match> match = asserted ? pattern.findAsserted(sentence, analysis)
                         : pattern.find(sentence, analysis);
-                if (match.isPresent()) {
+                if (match.isPresent() && excluded.stream().noneMatch(other -> overlap(match.get(), other))) {
                     return match;
                 }
             }
@@ -76,10 +84,14 @@ public final class Grader {
         return Optional.empty();
     }
 
+    private static boolean overlap(TermPattern.Match a, TermPattern.Match b) {
+        return a.sentence() == b.sentence() && a.from() <= b.to() && b.from() <= a.to();
+    }
+
     /** The entry's own sentence that makes the point (short answer first), or the point's label. */
     private String modelSentence(KeyPoint point, List<String> modelTexts) {
         for (String text : modelTexts) {
-            Optional<TermPattern.Match> match = first(point.terms(), analysis.sentences(plain(text)), false);
+            Optional<TermPattern.Match> match = first(point.terms(), analysis.sentences(plain(text)), false, List.of());
             if (match.isPresent()) {
                 return match.get().sentence().text().strip();
             }
