@@ -21,8 +21,13 @@ record TermPattern(String source, List<List<String>> parts) {
     static final int MAX_GAP = 3;
     /** ... of which at most this many content words: "weighted (arithmetic) average", not a new clause. */
     static final int MAX_CONTENT_GAP = 1;
-    /** A negation this many words before a match, or inside it, makes the match a denial. */
+    /**
+     * A negation this many words before a match, in the same clause, or inside the match, makes the
+     * match a denial ("No, F1 is a weighted average" still states it; "平移不变性，池化减少参数" too,
+     * where the segmenter left the "不" of "不变性" on its own).
+     */
     static final int NEGATION_WINDOW = 3;
+    private static final java.util.regex.Pattern CLAUSE_BREAK = java.util.regex.Pattern.compile("[,，:：、(（]");
 
     /** Where a term was found: the sentence and the first and last matched token. */
     record Match(TextAnalysis.Sentence sentence, int from, int to, List<Integer> matched) {
@@ -77,7 +82,9 @@ record TermPattern(String source, List<List<String>> parts) {
                 return Optional.empty();
             }
             for (int i = Math.max(0, from - NEGATION_WINDOW); i <= to; i++) {
-                if (!matched.contains(i) && analysis.isNegation(tokens.get(i).word())) {
+                boolean sameClause = i >= from || !CLAUSE_BREAK.matcher(
+                        sentence.text().substring(tokens.get(i).end(), tokens.get(from).start())).find();
+                if (!matched.contains(i) && sameClause && analysis.isNegation(tokens.get(i).word())) {
                     return Optional.empty();
                 }
             }

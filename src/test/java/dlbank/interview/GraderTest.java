@@ -88,6 +88,16 @@ class GraderTest {
     }
 
     @Test
+    void aNegationInAnotherClauseDeniesNothing() {
+        BankEntry en = BANK.find("concept/evaluation", "en").orElseThrow();
+        assertThat(new Grader("en").grade(en, "No, F1 is a weighted average of accuracy and recall.").redFlags()).hasSize(1);
+        // The segmenter leaves the "不" of "不变性" on its own here; the comma keeps it out of the next clause.
+        BankEntry cnn = BANK.find("concept/cnn", "zh").orElseThrow();
+        assertThat(new Grader("zh").grade(cnn, "卷积让 CNN 具有平移不变性，池化减少了参数量。").redFlags())
+                .extracting(GradeResult.RaisedFlag::wrong).contains("池化减少了参数量。");
+    }
+
+    @Test
     void aChineseAnswerIsGradedAgainstTheChinesePoints() {
         BankEntry zh = BANK.find("concept/regularization", "zh").orElseThrow();
         GradeResult result = new Grader("zh").grade(zh, "L1 正则化把很多权重压到恰好为零，也就是鼓励稀疏；L2 就是权重衰减。L1 惩罚稀疏性。");
