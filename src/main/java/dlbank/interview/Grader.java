@@ -71,9 +71,9 @@ public final class Grader {
      */
     private Optional<TermPattern.Match> first(List<String> terms, List<TextAnalysis.Sentence> sentences, boolean asserted,
                                               List<TermPattern.Match> excluded) {
-        for (String term : terms) {
-            TermPattern pattern = TermPattern.compile(term, analysis);
-            for (TextAnalysis.Sentence sentence : sentences) {
+        List<TermPattern> patterns = terms.stream().map(term -> TermPattern.compile(term, analysis)).toList();
+        for (TextAnalysis.Sentence sentence : sentences) { // the earliest sentence, then the first term in it
+            for (TermPattern pattern : patterns) {
                 Optional<TermPattern.Match> match = asserted ? pattern.findAsserted(sentence, analysis)
                         : pattern.find(sentence, analysis);
                 if (match.isPresent() && excluded.stream().noneMatch(other -> overlap(match.get(), other))) {
@@ -88,16 +88,33 @@ public final class Grader {
         return a.sentence() == b.sentence() && a.from() <= b.to() && b.from() <= a.to();
     }
 
-    /** The entry's own sentence that makes the point (short answer first), or the point's label. */
+    /**
+     * The entry's own sentence that makes the point (short answer first), or the point's label. The
+     * match is found in a clause; the whole sentence around it, up to . ! ? or 。！？, is shown.
+     */
     private String modelSentence(KeyPoint point, List<String> modelTexts) {
         for (String text : modelTexts) {
-            Optional<TermPattern.Match> match = first(point.terms(), analysis.sentences(plain(text)), false, List.of());
+            String plain = plain(text);
+            Optional<TermPattern.Match> match = first(point.terms(), analysis.sentences(plain), false, List.of());
             if (match.isPresent()) {
-                return match.get().sentence().text().strip();
+                String clause = match.get().sentence().text();
+                int at = plain.indexOf(clause);
+                int start = at;
+                while (start > 0 && !FULL_STOP.matcher(plain.substring(start - 1, start + 1)).matches()) {
+                    start--;
+                }
+                int end = at + clause.length();
+                while (end < plain.length() && !FULL_STOP.matcher(plain.substring(end - 1, end + 1)).matches()) {
+                    end++;
+                }
+                return plain.substring(start, end).strip();
             }
         }
         return point.label();
     }
+
+    /** Two characters that end a sentence between them: ". " (not "e.g. ") or "。" or a line end. */
+    private static final java.util.regex.Pattern FULL_STOP = java.util.regex.Pattern.compile("[.!?]\\s|[。！？\\n].|.\\n");
 
     /** Markdown reduced to its sentences' text: no code blocks, emphasis, list markers or headings. */
     static String plain(String markdown) {

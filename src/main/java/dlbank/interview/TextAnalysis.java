@@ -49,6 +49,10 @@ public final class TextAnalysis {
 
     private static final Map<String, TextAnalysis> CACHE = new ConcurrentHashMap<>();
 
+    /** Sentence ends: . ! ? ; before a space (not the dot of "e.g." or "et al."), and 。！？； and line ends. */
+    static final java.util.regex.Pattern SENTENCE_END = java.util.regex.Pattern.compile(
+            "(?<=[.!?;])(?<!\\b(?:i\\.e|e\\.g|al|vs|cf)\\.)\\s+|[。！？；\\n]+");
+
     /** Words that negate what follows: "F1 is not a weighted average", "不是加权平均". */
     private static final List<String> NEGATIONS = List.of("not", "no", "never", "isn't", "aren't", "doesn't",
             "don't", "didn't", "wasn't", "weren't", "cannot", "can't", "won't", "nor", "neither",
@@ -109,7 +113,7 @@ public final class TextAnalysis {
     /** The text cut into sentences (at . ! ? ; 。 ！ ？ ； and line ends), each analysed into words. */
     public List<Sentence> sentences(String text) {
         List<Sentence> sentences = new ArrayList<>();
-        for (String piece : text.split("(?<=[.!?;])\\s+|[。！？；\\n]+")) {
+        for (String piece : SENTENCE_END.split(text)) {
             if (!piece.isBlank()) {
                 sentences.add(new Sentence(piece, analyse(piece)));
             }
