@@ -18,8 +18,8 @@ final class InterviewTranscript {
     /** Per question (score and follow-up score) and per topic (mean score), as plain text. */
     static String summary(List<InterviewSession.Answered> answered, boolean zh) {
         StringBuilder text = new StringBuilder(zh ? "总结\n" : "Summary\n");
-        text.append(String.format("  %-3s %-32s %-22s %6s %10s%n", "#", zh ? "题目" : "question", zh ? "主题" : "topic",
-                zh ? "得分" : "score", zh ? "追问得分" : "follow-up"));
+        text.append("  #   ").append(pad(zh ? "题目" : "question", 33)).append(pad(zh ? "主题" : "topic", 23))
+                .append(zh ? "  得分   追问得分" : " score  follow-up").append('\n');
         for (int i = 0; i < answered.size(); i++) {
             InterviewSession.Answered item = answered.get(i);
             text.append(String.format("  %-3d %-32s %-22s %6d %10s%n", i + 1, item.entry().id(), item.entry().topic(),
@@ -38,6 +38,11 @@ final class InterviewTranscript {
         double mean = answered.stream().mapToInt(item -> item.grade().score()).average().orElse(0);
         text.append(String.format(zh ? "总平均 %d/100%n" : "Overall mean %d/100%n", Math.round(mean)));
         return text.toString();
+    }
+
+    /** The text padded with spaces to a display width (a Chinese character is two columns wide). */
+    private static String pad(String text, int width) {
+        return text + " ".repeat(Math.max(1, width - dlbank.bank.TextWidth.of(text)));
     }
 
     /** Writes the transcript atomically and returns its path. */

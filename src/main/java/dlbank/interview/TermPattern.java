@@ -33,7 +33,13 @@ record TermPattern(String source, List<List<String>> parts) {
     record Match(TextAnalysis.Sentence sentence, int from, int to, List<Integer> matched) {
         /** The answer's own words that matched, as typed. */
         String words() {
-            return sentence.text().substring(sentence.tokens().get(from).start(), sentence.tokens().get(to).end()).strip();
+            // Whole words: a Chinese match may begin or end inside a segmented word ("参数" in "参数量").
+            List<TextAnalysis.Token> tokens = sentence.tokens();
+            int start = tokens.stream().filter(token -> token.wordIndex() == tokens.get(from).wordIndex())
+                    .mapToInt(TextAnalysis.Token::start).min().orElseThrow();
+            int end = tokens.stream().filter(token -> token.wordIndex() == tokens.get(to).wordIndex())
+                    .mapToInt(TextAnalysis.Token::end).max().orElseThrow();
+            return sentence.text().substring(start, end).strip();
         }
     }
 
