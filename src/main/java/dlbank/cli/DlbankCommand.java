@@ -17,6 +17,7 @@ import java.nio.file.Path;
 @Command(name = "dlbank", mixinStandardHelpOptions = true, version = "dlbank 0.1.0",
         description = "A deep-learning interview question bank whose every answer runs.",
         subcommands = {ListCommand.class, ShowCommand.class, SearchCommand.class, QuizCommand.class,
+                GradeCommand.class, InterviewCommand.class,
                 RunCommand.class, PredictCommand.class, BenchCommand.class, DataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DlbankCommand implements Runnable {
