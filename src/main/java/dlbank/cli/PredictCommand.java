@@ -93,11 +93,11 @@ final class PredictCommand implements Callable<Integer> {
         if (inputs.isEmpty() || file != null) {
             throw UserException.usage("predict " + id + " takes image files: dlbank predict " + id + " digit.png ...");
         }
+        ModelChoice choice = ModelChoice.of(id, modelDir);
         List<DigitReader.Picture> pictures = new ArrayList<>();
         for (String name : inputs) {
             pictures.add(new DigitReader.Picture(name, DigitImage.read(Path.of(name))));
         }
-        ModelChoice choice = ModelChoice.of(id, modelDir);
         List<DigitReader.Reading> readings = DigitReader.read(choice.modelDir(), pictures, device.resolve());
         out.println("model: " + choice.description());
         for (DigitReader.Reading reading : readings) {

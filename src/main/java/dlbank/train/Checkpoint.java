@@ -132,11 +132,16 @@ public final class Checkpoint {
                     ((Number) json.get("epoch")).intValue(),
                     new ArrayList<>((List<Map<String, Object>>) json.get("history")),
                     ((Number) json.get("best_epoch")).intValue(),
-                    ((Number) json.get("best_validation_loss")).doubleValue());
+                    number(json.get("best_validation_loss")));
         } catch (ClassCastException | NullPointerException e) {
             throw UserException.input(dir.resolve(STATE) + ": not a complete checkpoint (" + e.getMessage()
                     + "); delete " + dir + " to start the run again");
         }
+    }
+
+    /** A JSON number, or the "NaN" / "Infinity" strings Jackson writes for those values. */
+    private static double number(Object value) {
+        return value instanceof Number number ? number.doubleValue() : Double.parseDouble(String.valueOf(value));
     }
 
     private void loadOptimizer(Path file, Part part, NDManager manager) {
