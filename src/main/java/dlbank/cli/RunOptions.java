@@ -52,6 +52,10 @@ final class RunOptions {
                     + "(over real tokens) or attention (default: last).")
     String pooling;
 
+    @Option(names = "--words", paramLabel = "N",
+            description = "task/imdb-rnn: vocabulary size, the most frequent training words (default: 10000, as in the task).")
+    Integer words;
+
     @Option(names = "--embedding", paramLabel = "N",
             description = "Embedding size of task/imdb-rnn (default: 16, as in the task).")
     Integer embedding;
@@ -88,6 +92,7 @@ final class RunOptions {
         put(options, "cell", cell);
         put(options, "length", length);
         put(options, "pooling", pooling);
+        put(options, "words", words);
         put(options, "embedding", embedding);
         put(options, "hidden", hidden);
         put(options, "dropout", dropout);

@@ -40,7 +40,8 @@ public final class ImdbRnnTask implements Experiment {
             var config = context.config();
             // Keep the last tokens: a review's verdict tends to come at its end (and Keras' pad_sequences
             // keeps the last ones too). 2,500 of the 25,000 training reviews pick the best epoch.
-            ImdbTraining.Encoding encoding = new ImdbTraining.Encoding(Vocabulary.DEFAULT_MAX_WORDS,
+            ImdbTraining.Encoding encoding = new ImdbTraining.Encoding(
+                    config.intOption("words", Vocabulary.DEFAULT_MAX_WORDS, 100, 200_000),
                     config.intOption("length", 100, 1, 2_000), Vocabulary.Truncation.KEEP_LAST, quick ? 40 : 2_500);
             // Ten epochs: the gated cells' validation loss bottoms out after 3-5 and the best epoch is
             // kept; the SimpleRNN learns more slowly and was still improving at 8.
@@ -57,8 +58,8 @@ public final class ImdbRnnTask implements Experiment {
         }
 
         boolean specified() {
-            return encoding.length() == 100 && embedding == 16 && hidden == 50 && pooling == TextClassifier.Pooling.LAST
-                    && dropout == 0;
+            return encoding.length() == 100 && encoding.words() == Vocabulary.DEFAULT_MAX_WORDS && embedding == 16
+                    && hidden == 50 && pooling == TextClassifier.Pooling.LAST && dropout == 0;
         }
     }
 
@@ -79,7 +80,7 @@ public final class ImdbRnnTask implements Experiment {
 
     @Override
     public Set<String> options() {
-        return Set.of("cell", "length", "pooling", "embedding", "hidden", "dropout");
+        return Set.of("cell", "length", "pooling", "embedding", "hidden", "dropout", "words");
     }
 
     @Override
@@ -250,8 +251,8 @@ public final class ImdbRnnTask implements Experiment {
             Map<String, Double> measured = Claim.values("test_accuracy_lstm", lstm.accuracy(),
                     "test_accuracy_gru", gru.accuracy());
             if (!quick && !settings.specified()) {
-                result.claim(Claim.notChecked(text, textZh, measured, "not checked: this run changed length, sizes, pooling or dropout",
-                        "未检验：本次运行改了长度、尺寸、池化方式或 dropout"));
+                result.claim(Claim.notChecked(text, textZh, measured, "not checked: this run changed length, sizes, vocabulary, pooling or dropout",
+                        "未检验：本次运行改了长度、尺寸、词表大小、池化方式或 dropout"));
             } else {
                 result.claim(Claim.checkUnlessQuick(quick, text, textZh,
                         lstm.accuracy() >= 0.82 && gru.accuracy() >= 0.82, measured));
