@@ -1,17 +1,21 @@
 package dlbank;
 
 import dlbank.cli.DlbankCommand;
+import dlbank.i18n.ConsoleEncoding;
 
-import java.io.PrintWriter;
-
-/** Entry point: configures the engine and logging before any DJL class loads, then runs the CLI. */
+/**
+ * Entry point: sets the output encoding, configures the engine and logging before any DJL class
+ * loads, then runs the CLI.
+ */
 public final class Main {
 
     private Main() {}
 
     public static void main(String[] args) {
+        // Before anything prints: Chinese text must not become "?" under LANG=C or an uninstalled locale.
+        ConsoleEncoding.install();
         configureRuntime(hasVerboseFlag(args));
-        int exitCode = DlbankCommand.execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int exitCode = DlbankCommand.execute(args, ConsoleEncoding.writer(System.out), ConsoleEncoding.writer(System.err));
         System.exit(exitCode);
     }
 

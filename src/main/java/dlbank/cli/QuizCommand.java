@@ -6,6 +6,7 @@ import dlbank.bank.BankEntry;
 import dlbank.bank.QuizSession;
 import dlbank.bank.TerminalMarkdown;
 import dlbank.data.DlbankHome;
+import dlbank.i18n.ConsoleEncoding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -45,7 +45,7 @@ final class QuizCommand implements Callable<Integer> {
                     + String.join(", ", all.stream().map(BankEntry::topic).distinct().toList()));
         }
         TerminalMarkdown renderer = new TerminalMarkdown(Terminal.width(), Terminal.interactive());
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, ConsoleEncoding.charset()));
         new QuizSession(entries, DlbankHome.path().resolve("quiz.json"), in, spec.commandLine().getOut(), renderer::render,
                 System.console() == null).run();
         return 0;

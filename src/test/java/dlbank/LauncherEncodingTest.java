@@ -1,0 +1,73 @@
+package dlbank;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real start-up path in a fresh JVM (the locale is read when a JVM starts, so only a child
+ * process shows what a user gets): Chinese output is UTF-8 under LANG=C.
+ */
+class LauncherEncodingTest {
+
+    @TempDir
+    static Path home;
+
+    /** The Chinese title of concept/gan, from its front matter. */
+    private static String ganTitle() throws IOException {
+        return Files.readAllLines(Path.of("src/main/resources/bank/concept/gan.zh.md"), StandardCharsets.UTF_8).stream()
+                .filter(line -> line.startsWith("title: ")).findFirst().orElseThrow().substring("title: ".length()).strip();
+    }
+
+    @Test
+    void chineseIsUtf8UnderTheCLocale() throws Exception {
+        Run show = dlbank(Map.of("LANG", "C"), "show", "concept/gan", "--lang", "zh");
+        assertThat(show.exitCode).as(show.err()).isZero();
+        String text = strictUtf8(show.out);
+        assertThat(text).contains("7. " + ganTitle()).doesNotContain("???");
+    }
+
+    private record Run(int exitCode, byte[] out, byte[] errBytes) {
+        String err() {
+            return new String(errBytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** dlbank.Main in a new JVM with this class path, the given locale variables and no others. */
+    private static Run dlbank(Map<String, String> locale, String... args) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Ddlbank.runs=" + home.resolve("runs"), "-Ddlbank.home=" + home.resolve("dlbank-home"),
+                "-Dai.djl.offline=true", "dlbank.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        for (String variable : List.of("LC_ALL", "LC_MESSAGES", "LC_CTYPE", "LANG", "LANGUAGE", "COLUMNS")) {
+            builder.environment().remove(variable);
+        }
+        builder.environment().putAll(locale);
+        Path err = home.resolve("err.txt");
+        builder.redirectError(err.toFile());
+        Process process = builder.start();
+        byte[] out = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), out, Files.readAllBytes(err));
+    }
+
+    private static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    }
+}
