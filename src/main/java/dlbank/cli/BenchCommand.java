@@ -66,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (steps < 1 || warmup < 0 || repeats < 1 || batchSize < 1) {
-            throw UserException.usage("--steps, --repeats and --batch-size must be positive, --warmup not negative");
+            throw UserException.usage("error.bench.settings");
         }
         PrintWriter console = spec.commandLine().getOut();
         long begin = System.nanoTime();

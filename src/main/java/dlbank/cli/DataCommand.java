@@ -37,7 +37,7 @@ final class DataCommand implements Runnable {
             return Arrays.asList(DataSet.values());
         }
         return List.of(DataSet.byId(name).orElseThrow(() -> UserException.usage(
-                "unknown data set '" + name + "'; expected one of " + String.join(", ", DataSet.ids()) + ", all")));
+                "error.data.unknown-set", name, String.join(", ", DataSet.ids()))));
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,

@@ -1,5 +1,6 @@
 package dlbank.cli;
 
+import dlbank.i18n.Language;
 import picocli.CommandLine.Option;
 
 /** {@code --lang zh|en} for the commands that show the bank. */

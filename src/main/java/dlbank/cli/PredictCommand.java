@@ -82,8 +82,8 @@ final class PredictCommand implements Callable<Integer> {
             case ImdbRnnTask.ID -> readReviews(out);
             case MnistGanTask.ID -> drawDigits(out);
             case DenoisingAutoencoderTask.ID -> denoise(out);
-            default -> throw UserException.usage("predict works with " + MnistCnnTask.ID + ", " + ImdbRnnTask.ID + ", "
-                    + MnistGanTask.ID + " and " + DenoisingAutoencoderTask.ID + ", not '" + id + "'");
+            default -> throw UserException.usage("error.predict.unknown", MnistCnnTask.ID, ImdbRnnTask.ID,
+                    MnistGanTask.ID, DenoisingAutoencoderTask.ID, id);
         }
         out.flush();
         return 0;
@@ -91,7 +91,7 @@ final class PredictCommand implements Callable<Integer> {
 
     private void readDigits(PrintWriter out) {
         if (inputs.isEmpty() || file != null) {
-            throw UserException.usage("predict " + id + " takes image files: dlbank predict " + id + " digit.png ...");
+            throw UserException.usage("error.predict.images", id);
         }
         List<DigitReader.Picture> pictures = new ArrayList<>();
         for (String name : inputs) {
@@ -119,8 +119,7 @@ final class PredictCommand implements Callable<Integer> {
             texts.addAll(TextFiles.linesOf(file));
         }
         if (texts.isEmpty()) {
-            throw UserException.usage("predict " + id + " takes review texts: dlbank predict " + id
-                    + " \"a film I loved\" ..., or --file reviews.txt");
+            throw UserException.usage("error.predict.texts", id);
         }
         ModelChoice choice = ModelChoice.of(id, modelDir);
         try (SentimentModel model = SentimentModel.load(choice.modelDir(), device.resolve())) {
@@ -139,10 +138,10 @@ final class PredictCommand implements Callable<Integer> {
 
     private void drawDigits(PrintWriter out) {
         if (!inputs.isEmpty() || file != null) {
-            throw UserException.usage("predict " + id + " takes no input: dlbank predict " + id + " --count 64 [--out FILE]");
+            throw UserException.usage("error.predict.no-input", id);
         }
         if (count < 1 || count > 10_000) {
-            throw UserException.usage("--count must lie in 1..10000, not " + count);
+            throw UserException.usage("error.option.range", "count", 1, 10000, count);
         }
         long noiseSeed = seed != null ? seed : System.nanoTime() % 1_000_000_000L;
         ModelChoice choice = ModelChoice.ofAnyModel(id, modelDir);
@@ -159,7 +158,7 @@ final class PredictCommand implements Callable<Integer> {
 
     private void denoise(PrintWriter out) {
         if (inputs.size() != 1 || file != null) {
-            throw UserException.usage("predict " + id + " takes one image: dlbank predict " + id + " noisy.png [--out FILE]");
+            throw UserException.usage("error.predict.one-image", id);
         }
         Path input = Path.of(inputs.get(0));
         java.awt.image.BufferedImage image = DigitImage.read(input);

@@ -41,8 +41,8 @@ final class QuizCommand implements Callable<Integer> {
         List<BankEntry> entries = topic == null ? all
                 : all.stream().filter(entry -> entry.topic().equalsIgnoreCase(topic)).toList();
         if (entries.isEmpty()) {
-            throw UserException.usage("no questions with topic '" + topic + "'; topics: "
-                    + String.join(", ", all.stream().map(BankEntry::topic).distinct().toList()));
+            throw UserException.usage("error.quiz.topic", topic,
+                    String.join(", ", all.stream().map(BankEntry::topic).distinct().toList()));
         }
         TerminalMarkdown renderer = new TerminalMarkdown(Terminal.width(), Terminal.interactive());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, ConsoleEncoding.charset()));

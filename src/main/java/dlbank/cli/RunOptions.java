@@ -75,13 +75,13 @@ final class RunOptions {
 
     RunConfig toConfig() {
         if (epochs != null && epochs < 1) {
-            throw UserException.usage("--epochs must be at least 1, not " + epochs);
+            throw UserException.usage("error.option.at-least-one", "epochs", epochs);
         }
         if (batchSize != null && batchSize < 1) {
-            throw UserException.usage("--batch-size must be at least 1, not " + batchSize);
+            throw UserException.usage("error.option.at-least-one", "batch-size", batchSize);
         }
         if (patience < 0) {
-            throw UserException.usage("--patience must be 0 (off) or more, not " + patience);
+            throw UserException.usage("error.option.patience", patience);
         }
         Map<String, String> options = new LinkedHashMap<>();
         put(options, "model", model);

@@ -40,7 +40,7 @@ final class ShowCommand implements Callable<Integer> {
         String language = languageOption.resolve();
         Bank bank = Bank.load();
         BankEntry entry = bank.find(id, language).orElseThrow(() -> UserException.usage(
-                "no entry '" + id + "' in the bank; 'dlbank list' shows the " + bank.ids().size() + " entries"));
+                "error.show.unknown", id, bank.ids().size()));
         int width = Terminal.width();
         TerminalMarkdown renderer = new TerminalMarkdown(width, Terminal.interactive());
         String header = "# " + entry.number() + ". " + entry.title() + "\n\n`" + entry.id() + "` · " + entry.topic() + "\n\n";
