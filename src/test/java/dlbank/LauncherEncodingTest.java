@@ -19,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real start-up path in a fresh JVM (the locale is read when a JVM starts, so only a child
- * process shows what a user gets): Chinese output is UTF-8 under LANG=C.
+ * process shows what a user gets): Chinese output is UTF-8 under LANG=C, and LANG=zh_CN.UTF-8
+ * chooses Chinese even where that locale is not installed (on the build machine {@code locale -a}
+ * lists only C, C.utf8 and POSIX, so the JVM falls back to ASCII there).
  */
 class LauncherEncodingTest {
 
@@ -38,6 +40,22 @@ class LauncherEncodingTest {
         assertThat(show.exitCode).as(show.err()).isZero();
         String text = strictUtf8(show.out);
         assertThat(text).contains("7. " + ganTitle()).doesNotContain("???");
+    }
+
+    @Test
+    void anUninstalledChineseLocaleChoosesChineseInUtf8() throws Exception {
+        Run show = dlbank(Map.of("LANG", "zh_CN.UTF-8"), "show", "concept/gan");
+        assertThat(show.exitCode).as(show.err()).isZero();
+        assertThat(strictUtf8(show.out)).contains(ganTitle()).contains("实测结果");
+
+        Run help = dlbank(Map.of("LANG", "zh_CN.UTF-8"), "--help");
+        assertThat(strictUtf8(help.out)).startsWith("用法：dlbank").contains("选项：").contains("命令：")
+                .contains("深度学习面试题库");
+
+        Run error = dlbank(Map.of("LANG", "zh_CN.UTF-8"), "show", "concept/quantum");
+        assertThat(error.exitCode).isEqualTo(2);
+        assertThat(strictUtf8(error.errBytes).strip())
+                .isEqualTo("dlbank: 题库里没有 'concept/quantum'；'dlbank list' 列出全部 24 道题");
     }
 
     private record Run(int exitCode, byte[] out, byte[] errBytes) {

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 
 /** The root command: the subcommands, the options they all share, and how errors reach the user. */
 @Command(name = "dlbank", mixinStandardHelpOptions = true, version = "dlbank 0.1.0",
-        description = "A deep-learning interview question bank whose every answer runs.",
         subcommands = {ListCommand.class, ShowCommand.class, SearchCommand.class, QuizCommand.class,
                 RunCommand.class, PredictCommand.class, BenchCommand.class, DataCommand.class,
                 CommandLine.HelpCommand.class})
@@ -29,14 +28,25 @@ public final class DlbankCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Show engine log lines and stack traces.")
+    /** Help texts of every command, in English and Chinese: src/main/resources/dlbank/cli/help*.properties. */
+    static final String HELP_BUNDLE = "dlbank.cli.help";
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT)
     boolean verbose;
 
-    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
-            description = "Data sets folder (default: $DLBANK_HOME/data or ~/.dlbank/data). "
-                    + "Holds <set>/ folders, or your own standard files (IDX raw or .gz).")
+    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR")
     Path dataDir;
+
+    /**
+     * Checked here; the language itself was chosen from the arguments before picocli built the help
+     * (see {@link #execute}), so that the help and the parsing errors are in it too.
+     */
+    @Option(names = "--lang", scope = ScopeType.INHERIT, paramLabel = "zh|en")
+    void setLanguage(String value) {
+        if (value != null && !Language.isValid(value)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), Messages.get("error.lang", value));
+        }
+    }
 
     @Override
     public void run() {
@@ -45,7 +55,7 @@ public final class DlbankCommand implements Runnable {
 
     /**
      * Runs the command line and returns the exit code; output goes to the given writers. The language
-     * (--lang anywhere in the arguments, else the locale) holds for the errors and the output.
+     * (--lang anywhere in the arguments, else the locale) holds for the help, the errors and the output.
      */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         String previous = Messages.language();
@@ -53,6 +63,7 @@ public final class DlbankCommand implements Runnable {
         try {
             DlbankCommand root = new DlbankCommand();
             CommandLine commandLine = new CommandLine(root);
+            commandLine.setResourceBundle(Messages.bundle(HELP_BUNDLE, Messages.language()));
             commandLine.setOut(out);
             commandLine.setErr(err);
             commandLine.setExecutionExceptionHandler((exception, failed, parseResult) ->

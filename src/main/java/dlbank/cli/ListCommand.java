@@ -17,8 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank list}: the bank's entries by part, with their experiments, and the runnable experiments. */
-@Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the bank's questions (with the state of their experiments) and the experiments you can run.")
+@Command(name = "list", mixinStandardHelpOptions = true)
 final class ListCommand implements Callable<Integer> {
 
     @Spec

@@ -19,16 +19,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank quiz}: spaced repetition over the bank with Leitner boxes in ~/.dlbank/quiz.json. */
-@Command(name = "quiz", mixinStandardHelpOptions = true,
-        description = "Practise: a question, Enter shows the short answer, then say whether you knew it (y/n). "
-                + "Leitner boxes decide what comes back when; progress is kept in $DLBANK_HOME/quiz.json.")
+@Command(name = "quiz", mixinStandardHelpOptions = true)
 final class QuizCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--topic", paramLabel = "T", description = "Only this topic, e.g. training, architectures "
-            + "(see the topics in 'dlbank show').")
+    @Option(names = "--topic", paramLabel = "T")
     String topic;
 
     @Mixin

@@ -29,9 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank run ID}: trains and measures one experiment (or one run per seed) and writes its report. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run an experiment: live progress, then its metrics and claims; writes report.json, "
-                + "metrics.csv and plots into the run folder. With --seeds, one run per seed and a summary.")
+@Command(name = "run", mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -40,19 +38,16 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand
     DlbankCommand root;
 
-    @Parameters(paramLabel = "ID", description = "Experiment id, e.g. task/mnist-cnn ('dlbank list' shows them).")
+    @Parameters(paramLabel = "ID")
     String id;
 
     @Mixin
     RunOptions options;
 
-    @Option(names = "--seeds", paramLabel = "N|LIST",
-            description = "Run once per seed: N seeds from --seed on (5 = 42..46), or a list (1,2,7); then the "
-                    + "mean, standard deviation and 95% interval of every metric, and the claims on them.")
+    @Option(names = "--seeds", paramLabel = "N|LIST")
     String seeds;
 
-    @Option(names = "--resume", description = "Continue the newest interrupted run of this experiment "
-            + "(or the one in --out) from its last finished epoch; with --seeds, the seeds still missing.")
+    @Option(names = "--resume")
     boolean resume;
 
     @Override

@@ -26,12 +26,17 @@ class MessagesTest {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\d+}");
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}");
-    /** Chinese values that are rightly not Chinese: a number's name. */
-    private static final Set<String> NOT_PROSE = Set.of("error.diverged.nan");
+    /** Chinese values that are rightly not Chinese: a number's name, a blank line. */
+    private static final Set<String> NOT_PROSE = Set.of("error.diverged.nan", "usage.descriptionHeading");
 
     @Test
     void everyMessageKeyIsInBothLanguagesWithTheSamePlaceholdersAndChineseText() {
         checkBothLanguages("dlbank.messages");
+    }
+
+    @Test
+    void everyHelpKeyIsInBothLanguagesInChinese() {
+        checkBothLanguages("dlbank.cli.help");
     }
 
     private static void checkBothLanguages(String bundleName) {
