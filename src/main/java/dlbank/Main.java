@@ -14,8 +14,9 @@ public final class Main {
     public static void main(String[] args) {
         // Before anything prints: Chinese text must not become "?" under LANG=C or an uninstalled locale.
         ConsoleEncoding.install();
-        configureRuntime(hasVerboseFlag(args));
-        int exitCode = DlbankCommand.execute(args, ConsoleEncoding.writer(System.out), ConsoleEncoding.writer(System.err));
+        String[] arguments = ConsoleEncoding.arguments(args);
+        configureRuntime(hasVerboseFlag(arguments));
+        int exitCode = DlbankCommand.execute(arguments, ConsoleEncoding.writer(System.out), ConsoleEncoding.writer(System.err));
         System.exit(exitCode);
     }
 

@@ -43,6 +43,14 @@ class LauncherEncodingTest {
     }
 
     @Test
+    void chineseArgumentsArriveUnderTheCLocale() throws Exception {
+        // The JVM decodes the arguments as ASCII here; Main takes their bytes again as UTF-8.
+        Run search = dlbank(Map.of("LANG", "C"), "search", "正则化", "--lang", "zh");
+        assertThat(search.exitCode).as(search.err()).isZero();
+        assertThat(strictUtf8(search.out)).contains("concept/regularization").contains("什么是正则化");
+    }
+
+    @Test
     void anUninstalledChineseLocaleChoosesChineseInUtf8() throws Exception {
         Run show = dlbank(Map.of("LANG", "zh_CN.UTF-8"), "show", "concept/gan");
         assertThat(show.exitCode).as(show.err()).isZero();

@@ -3,13 +3,20 @@ package dlbank.i18n;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The encoding of standard output and standard error: one that can carry Chinese text whatever the
@@ -69,6 +76,44 @@ public final class ConsoleEncoding {
     /** A writer for the command line's output on the given stream, in the chosen charset, flushing each line. */
     public static PrintWriter writer(PrintStream stream) {
         return new PrintWriter(new OutputStreamWriter(stream, chosen), true);
+    }
+
+    /**
+     * The arguments as the user typed them. The JVM decodes them in the locale's charset, so under
+     * LANG=C or a locale that is not installed {@code search 正则化} arrives as replacement characters.
+     * On Linux the bytes are still in /proc/self/cmdline: when they are UTF-8 and decode, the JVM's
+     * way, to exactly the arguments given, they are taken as UTF-8. Anything else is left alone.
+     */
+    public static String[] arguments(String[] args) {
+        if (Arrays.stream(args).noneMatch(arg -> arg.indexOf('\uFFFD') >= 0)) {
+            return args;
+        }
+        try {
+            byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+            List<byte[]> words = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < cmdline.length; i++) {
+                if (cmdline[i] == 0) {
+                    words.add(Arrays.copyOfRange(cmdline, start, i));
+                    start = i + 1;
+                }
+            }
+            if (words.size() < args.length) {
+                return args;
+            }
+            List<byte[]> tail = words.subList(words.size() - args.length, words.size());
+            Charset jvm = charsetOrDefault(System.getProperty("sun.jnu.encoding"));
+            String[] decoded = new String[args.length];
+            for (int i = 0; i < args.length; i++) {
+                if (!new String(tail.get(i), jvm).equals(args[i])) {
+                    return args;
+                }
+                decoded[i] = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(tail.get(i))).toString();
+            }
+            return decoded;
+        } catch (IOException | RuntimeException e) {
+            return args; // not Linux, or not UTF-8: keep what the JVM made of them
+        }
     }
 
     /** The locale's charset as the JVM read it at start-up; the default charset if it has no name we know. */
