@@ -51,7 +51,7 @@ public final class ImdbRnnTask implements Experiment {
             try {
                 pooling = TextClassifier.Pooling.parse(config.option("pooling", "last"));
             } catch (IllegalArgumentException e) {
-                throw UserException.usage("--pooling " + config.option("pooling", "") + ": expected last, mean or attention");
+                throw UserException.usage("error.imdb.pooling", config.option("pooling", ""));
             }
             return new Settings(encoding, training, config.intOption("embedding", 16, 1, 1_024),
                     config.intOption("hidden", 50, 1, 1_024), pooling, (float) config.doubleOption("dropout", 0, 0, 0.9));
@@ -137,7 +137,7 @@ public final class ImdbRnnTask implements Experiment {
         try {
             return List.of(Cell.parse(option));
         } catch (IllegalArgumentException e) {
-            throw UserException.usage("--cell " + option + ": expected simple, lstm, gru, bilstm or all");
+            throw UserException.usage("error.imdb.cell", option);
         }
     }
 

@@ -46,7 +46,7 @@ public final class MnistGanTask implements Experiment {
             try {
                 kind = GanModels.Kind.parse(context.config().option("model", "dcgan"));
             } catch (IllegalArgumentException e) {
-                throw UserException.usage("--model " + context.config().option("model", "") + ": expected mlp or dcgan");
+                throw UserException.usage("error.gan.model", context.config().option("model", ""));
             }
             if (context.quick()) {
                 return new Settings(kind, context.config().epochsOr(2), context.config().batchSizeOr(32), 2_000, 200, 500);
