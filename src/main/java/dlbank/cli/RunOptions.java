@@ -45,6 +45,9 @@ final class RunOptions {
     @Option(names = "--pooling", paramLabel = "HOW")
     String pooling;
 
+    @Option(names = "--learning-rate", paramLabel = "LR")
+    Double learningRate;
+
     @Option(names = "--words", paramLabel = "N")
     Integer words;
 
@@ -79,6 +82,7 @@ final class RunOptions {
         put(options, "length", length);
         put(options, "pooling", pooling);
         put(options, "words", words);
+        put(options, "learning-rate", learningRate);
         put(options, "embedding", embedding);
         put(options, "hidden", hidden);
         put(options, "dropout", dropout);

@@ -46,7 +46,7 @@ public final class ImdbRnnTask implements Experiment {
             // Ten epochs: the gated cells' validation loss bottoms out after 3-5 and the best epoch is
             // kept; the SimpleRNN learns more slowly and was still improving at 8.
             ImdbTraining.Training training = new ImdbTraining.Training(config.epochsOr(quick ? 2 : 10),
-                    config.batchSizeOr(quick ? 32 : 64), 1e-3f, 1f);
+                    config.batchSizeOr(quick ? 32 : 64), (float) config.doubleOption("learning-rate", 1e-3, 1e-6, 1), 1f);
             TextClassifier.Pooling pooling;
             try {
                 pooling = TextClassifier.Pooling.parse(config.option("pooling", "last"));
@@ -59,7 +59,8 @@ public final class ImdbRnnTask implements Experiment {
 
         boolean specified() {
             return encoding.length() == 100 && encoding.words() == Vocabulary.DEFAULT_MAX_WORDS && embedding == 16
-                    && hidden == 50 && pooling == TextClassifier.Pooling.LAST && dropout == 0;
+                    && hidden == 50 && pooling == TextClassifier.Pooling.LAST && dropout == 0
+                    && training.learningRate() == 1e-3f;
         }
     }
 
@@ -80,7 +81,7 @@ public final class ImdbRnnTask implements Experiment {
 
     @Override
     public Set<String> options() {
-        return Set.of("cell", "length", "pooling", "embedding", "hidden", "dropout", "words");
+        return Set.of("cell", "length", "pooling", "embedding", "hidden", "dropout", "words", "learning-rate");
     }
 
     @Override
@@ -94,7 +95,8 @@ public final class ImdbRnnTask implements Experiment {
                 .config("embedding", settings.embedding()).config("hidden", settings.hidden())
                 .config("pooling", settings.pooling().id()).config("dropout", settings.dropout())
                 .config("epochs", settings.training().epochs())
-                .config("batch_size", settings.training().batchSize()).config("learning_rate", 1e-3)
+                .config("batch_size", settings.training().batchSize())
+                .config("learning_rate", settings.training().learningRate())
                 .config("optimizer", "adam, gradient values clipped to [-1, 1], the epoch with the lowest validation loss kept");
         ImdbTraining.Data data = ImdbTraining.prepare(context, settings.encoding());
         result.config("split", data.splitDescription())
