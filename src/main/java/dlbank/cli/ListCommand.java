@@ -5,6 +5,7 @@ import dlbank.bank.BankEntry;
 import dlbank.bank.TextWidth;
 import dlbank.experiment.Experiment;
 import dlbank.experiment.ExperimentRegistry;
+import dlbank.experiment.ExperimentStatus;
 import dlbank.report.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,8 +62,7 @@ final class ListCommand implements Callable<Integer> {
     private static String experimentMarks(List<String> ids) {
         StringBuilder marks = new StringBuilder();
         for (String id : ids) {
-            marks.append(ExperimentRegistry.find(id).isEmpty() ? "…"
-                    : RunDirectory.latestFinished(id).isPresent() ? "✓" : "○");
+            marks.append(ExperimentStatus.of(id).mark());
         }
         return marks.toString();
     }
