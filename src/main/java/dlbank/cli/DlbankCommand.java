@@ -18,7 +18,7 @@ import java.nio.file.Path;
         description = "A deep-learning interview question bank whose every answer runs.",
         subcommands = {ListCommand.class, ShowCommand.class, SearchCommand.class, QuizCommand.class,
                 GradeCommand.class, InterviewCommand.class,
-                RunCommand.class, PredictCommand.class, BenchCommand.class, DataCommand.class,
+                RunCommand.class, PredictCommand.class, BenchCommand.class, DataCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DlbankCommand implements Runnable {
 
