@@ -33,6 +33,10 @@ final class EntryPage {
                 .append(entry.part() == 1 ? say(lang, "Part 1", "第一部分") : say(lang, "Part 2", "第二部分"))
                 .append(" · <code>").append(esc(entry.id())).append("</code> · ").append(esc(entry.topic())).append("</p>\n");
         body.append("<h1>").append(entry.number()).append(". ").append(esc(entry.title())).append("</h1>\n");
+        body.append("<details class=\"try-first\"><summary>").append(say(lang,
+                "Answer it yourself first, and have your answer graded on the key points",
+                "先自己回答，再按要点给你的回答评分")).append("</summary>\n").append(GradePage.form(entry, lang, ""))
+                .append("</details>\n");
         body.append("<div class=\"answer\">\n").append(site.answerHtml(entry)).append("</div>\n");
         body.append("<section class=\"measured-section\" id=\"measured\">\n<h2>")
                 .append(say(lang, "Measured on this machine", "实测结果（本机）")).append("</h2>\n");

@@ -35,9 +35,9 @@ record Lang(String code, String switchHref) {
         return new Lang(code, switchHref(ctx, code.equals("zh") ? "en" : "zh"));
     }
 
-    /** A language without a request, for tests and fragments. */
-    static Lang plain(String code) {
-        return new Lang(code, "?lang=" + (code.equals("zh") ? "en" : "zh"));
+    /** The same language, with a switch that leads to another page (a POST's result switches on its GET page). */
+    Lang switchingOn(String path) {
+        return new Lang(code, path + "?lang=" + (zh() ? "en" : "zh"));
     }
 
     private static String switchHref(Context ctx, String other) {

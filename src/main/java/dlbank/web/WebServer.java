@@ -53,6 +53,7 @@ public final class WebServer implements AutoCloseable {
             routes.before(ctx -> guard[0].check(ctx));
             routes.get("/", ctx -> HomePage.show(site, ctx));
             routes.get("/entry/{kind}/{slug}", ctx -> EntryPage.show(site, ctx));
+            routes.post("/entry/{kind}/{slug}/grade", ctx -> GradePage.grade(site, ctx));
             routes.get("/fragment/results/{kind}/{slug}", ctx -> EntryPage.results(site, ctx));
             routes.get("/runs/{kind}/{slug}/{run}", ctx -> EntryPage.run(site, ctx));
             routes.get("/files/{kind}/{slug}/{run}/<file>", ctx -> sendRunFile(ctx));
