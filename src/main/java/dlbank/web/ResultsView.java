@@ -82,7 +82,7 @@ final class ResultsView {
             String caption = Figures.caption(file, lang, label);
             html.append("<figure><a href=\"").append(esc(fileHref(experimentId, run, file))).append("\"><img src=\"")
                     .append(esc(fileHref(experimentId, run, file))).append("\" alt=\"").append(esc(caption))
-                    .append("\" loading=\"lazy\"></a><figcaption>").append(esc(caption)).append("</figcaption></figure>\n");
+                    .append("\"></a><figcaption>").append(esc(caption)).append("</figcaption></figure>\n");
         }
         html.append("</div>\n<p class=\"files\">").append(say(lang, "Files: ", "文件：")).append("<a href=\"")
                 .append(esc(fileHref(experimentId, run, RunDirectory.REPORT_FILE))).append("\">report.json</a>");

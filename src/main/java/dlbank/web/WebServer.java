@@ -34,6 +34,8 @@ public final class WebServer implements AutoCloseable {
     }
 
     public static WebServer start(Settings settings) {
+        // Javalin logs a failed start itself; the user gets our one line instead.
+        System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
         Site site = new Site(settings, Devices.resolve("auto"));
         RequestGuard[] guard = new RequestGuard[1];
         Javalin app = Javalin.create(config -> {
