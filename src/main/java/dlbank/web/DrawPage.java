@@ -53,7 +53,7 @@ final class DrawPage {
                 .append("<label class=\"upload\">").append(say(lang, "Or upload a picture (PNG or JPEG, up to 5 MB): ",
                         "或上传图片（PNG 或 JPEG，最大 5 MB）："))
                 .append("<input type=\"file\" id=\"upload\" accept=\"image/png,image/jpeg,image/gif,image/bmp\"></label>")
-                .append("</div>\n</div>\n<div class=\"prediction\" id=\"prediction\" aria-live=\"polite\">\n")
+                .append("</div>\n</div>\n<div class=\"prediction\" id=\"prediction\" data-digit=\"\" aria-live=\"polite\">\n")
                 .append("<p class=\"reading\"><span id=\"digit\">–</span> <span id=\"confidence\"></span></p>\n")
                 .append("<ol class=\"bars\" id=\"bars\">\n");
         for (int digit = 0; digit < 10; digit++) {
