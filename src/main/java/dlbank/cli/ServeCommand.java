@@ -1,6 +1,8 @@
 package dlbank.cli;
 
+import dlbank.UserException;
 import dlbank.data.DlbankHome;
+import dlbank.i18n.Messages;
 import dlbank.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,9 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code dlbank serve}: the bank as a local web page, until Ctrl-C. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve the bank as a web page on this machine: answers in Chinese or English, runs with live "
-                + "progress and their results, a pad to draw digits for the MNIST model, the quiz. Ctrl-C stops it.")
+@Command(name = "serve", mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
@@ -27,13 +27,10 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     DlbankCommand root;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "7070",
-            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 takes any free one).")
+    @Option(names = "--port", paramLabel = "N", defaultValue = "7070")
     int port;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only). Any other address lets "
-                    + "other machines read your runs and start training on yours.")
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1")
     String host;
 
     @Mixin
@@ -43,13 +40,11 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         if (port < 0 || port > 65535) {
-            throw dlbank.UserException.usage("--port must lie in 0..65535, not " + port);
+            throw UserException.usage("error.option.range", "port", 0, 65535, port);
         }
         if (!isLoopback(host)) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("dlbank: warning: --host " + host + " makes the page reachable from other machines: anyone who "
-                    + "reaches it can read your runs and answers and start training on this machine. "
-                    + "Use 127.0.0.1 unless you mean it.");
+            err.println("dlbank: " + Messages.get("serve.warning.host", host));
             err.flush();
         }
         WebServer server = WebServer.start(new WebServer.Settings(host, port, languageOption.resolve(), root.dataHome(),
@@ -60,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "dlbank-serve-stop");
         Runtime.getRuntime().addShutdownHook(stop);
-        out.println("dlbank: serving the bank at " + server.address() + " (Ctrl-C stops it)");
+        out.println(Messages.get("serve.serving", server.address()));
         out.flush();
         stopped.await();
         return 0;

@@ -41,12 +41,12 @@ public final class DigitImage {
     /** Reads a PNG, JPEG, GIF or BMP file; one line if it is not an image. */
     public static BufferedImage read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw UserException.input(file + ": no such file");
+            throw UserException.input("error.file.missing", file);
         }
         try {
             return decode(Files.readAllBytes(file), file.toString(), MAX_PIXELS);
         } catch (IOException e) {
-            throw UserException.input(file + ": unreadable image (" + e.getMessage() + ")");
+            throw UserException.input("error.image.unreadable", file, e.getMessage());
         }
     }
 
@@ -58,19 +58,19 @@ public final class DigitImage {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw UserException.input(name + ": not an image (expected a PNG or JPEG file)");
+                throw UserException.input("error.image.not-image", name);
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > maxPixels) {
-                    throw UserException.input(String.format("%s: %d x %d pixels is larger than the %,d pixels allowed",
-                            name, reader.getWidth(0), reader.getHeight(0), maxPixels));
+                    throw UserException.input("error.image.too-many-pixels", name, reader.getWidth(0), reader.getHeight(0),
+                            String.format("%,d", maxPixels));
                 }
                 BufferedImage image = reader.read(0);
                 if (image == null) {
-                    throw UserException.input(name + ": not an image (expected a PNG or JPEG file)");
+                    throw UserException.input("error.image.not-image", name);
                 }
                 return image;
             } finally {
@@ -80,7 +80,7 @@ public final class DigitImage {
             if (e instanceof UserException user) {
                 throw user;
             }
-            throw UserException.input(name + ": unreadable image (" + e.getMessage() + ")");
+            throw UserException.input("error.image.unreadable", name, e.getMessage());
         }
     }
 
@@ -92,7 +92,7 @@ public final class DigitImage {
         removeBackground(ink, borderMedian(ink, width, height));
         int[] box = inkBox(ink, width, height, 0.25f);
         if (box == null) {
-            throw UserException.input(name + ": no digit found (the image is blank or has no contrast)");
+            throw UserException.input("error.image.no-digit", name);
         }
         int boxWidth = box[2] - box[0] + 1;
         int boxHeight = box[3] - box[1] + 1;

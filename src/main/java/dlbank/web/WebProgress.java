@@ -21,8 +21,8 @@ final class WebProgress implements ProgressSink {
         }
     }
 
-    /** "epoch 2/5" */
-    private static final Pattern EPOCH = Pattern.compile("epoch (\\d+)/(\\d+)");
+    /** "epoch 2/5", or "第 2/5 轮" when the server speaks Chinese (the catalogue's progress.epoch) */
+    private static final Pattern EPOCH = Pattern.compile("(?:epoch |第 )(\\d+)/(\\d+)");
     /** "loss 0.0511", "acc 98.41%", "d_loss 0.71" */
     private static final Pattern FIGURE = Pattern.compile("([a-z_]+) (-?[0-9.]+(?:e-?\\d+)?)(%?)");
     /** "5,384 img/s" */

@@ -70,7 +70,8 @@ public final class WebServer implements AutoCloseable {
             routes.post("/api/runs/cancel", ctx -> RunRoutes.cancel(site, ctx));
             routes.exception(WebError.class, (error, ctx) -> Json.error(ctx, error.status(), error.message(language(ctx, site))));
             routes.exception(UserException.class, (error, ctx) ->
-                    Json.error(ctx, error.exitCode() == UserException.USAGE ? 400 : 422, error.getMessage()));
+                    Json.error(ctx, error.exitCode() == UserException.USAGE ? 400 : 422,
+                            error.message(language(ctx, site))));
             routes.exception(Exception.class, (error, ctx) -> {
                 System.err.println("dlbank serve: " + ctx.method() + " " + ctx.path() + " failed: " + error);
                 Json.error(ctx, 500, "internal error: " + error.getClass().getSimpleName()
@@ -91,8 +92,7 @@ public final class WebServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             app.stop();
-            throw UserException.usage("cannot serve on " + settings.host() + ":" + settings.port() + " ("
-                    + rootMessage(e) + "); choose another --port or --host");
+            throw UserException.usage("error.serve.bind", settings.host(), settings.port(), rootMessage(e));
         }
         guard[0] = new RequestGuard(settings.host(), app.port());
         return new WebServer(app, site);

@@ -24,6 +24,8 @@ class WebProgressTest {
         Map<String, Object> gan = WebProgress.fields("epoch 1/20", 5, 10, "d_loss 0.6931 g_loss 0.7120", 1);
         assertThat((Map<String, Object>) gan.get("figures")).containsEntry("d_loss", 0.6931).containsEntry("g_loss", 0.712);
         assertThat(WebProgress.fields("decision maps", 0, 4, "", 0)).doesNotContainKey("epoch").containsEntry("eta_seconds", -1L);
+        // A server started with --lang zh names its bars in Chinese (the catalogue's progress.epoch).
+        assertThat(WebProgress.fields("第 2/5 轮", 1, 4, "loss 1.5", 1)).containsEntry("epoch", 2).containsEntry("epochs", 5);
     }
 
     @Test
