@@ -124,6 +124,7 @@ class WebRoutesTest {
         HttpResponse<String> second = web.postJson("/api/runs", "{\"experiment\":\"task/and-gate\",\"mode\":\"quick\"}");
         assertThat(second.statusCode()).isEqualTo(409);
         assertThat(TestServer.json(second).get("error").toString()).contains("a run is already going: task/mnist-cnn (quick run");
+        System.out.println("web refusal: second run -> " + second.statusCode() + " " + TestServer.json(second).get("error"));
         assertThat(TestServer.json(web.get("/api/runs/current")).get("experiment")).isEqualTo("task/mnist-cnn");
 
         List<Map<String, Object>> events = web.followEvents();
@@ -207,6 +208,9 @@ class WebRoutesTest {
                 "Origin", web.origin());
         assertThat(blank.statusCode()).isEqualTo(422);
         assertThat(TestServer.json(blank).get("error").toString()).contains("no digit found");
+        System.out.println("web refusal: oversize upload -> " + big.statusCode() + " (declared 6 MB), " + chunked.statusCode()
+                + " (chunked 6 MB), " + huge.statusCode() + " (100000 x 100000 px header), " + text.statusCode()
+                + " (not an image), " + blank.statusCode() + " (blank)");
     }
 
     @Test
@@ -240,6 +244,8 @@ class WebRoutesTest {
             assertThat(response.body()).as(target).doesNotContain("root:x", "\"secret\"");
         }
         assertThat(web.raw(files + "loss.png").status()).isEqualTo(200);
+        System.out.println("web refusal: traversal, encoded separators, links out of runs/ -> 404 for all 16 paths; "
+                + "the run's own loss.png -> 200");
     }
 
     @Test
@@ -266,6 +272,8 @@ class WebRoutesTest {
         // A name that rebinds to 127.0.0.1 gets nothing, not even a page.
         assertThat(web.raw("GET", "/", "evil.example:" + web.server.port()).status()).isEqualTo(403);
         assertThat(web.raw("GET", "/", "localhost:" + web.server.port()).status()).isEqualTo(200);
+        System.out.println("web refusal: cross-origin POST -> 403 (5 origins to /api/runs, Sec-Fetch-Site cross-site, "
+                + "/quiz/answer, /api/predict); foreign Host -> 403");
     }
 
     @Test
