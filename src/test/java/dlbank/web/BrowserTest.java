@@ -3,6 +3,7 @@ package dlbank.web;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -86,8 +87,11 @@ class BrowserTest {
                 assertThat(browser.executeScript("return window.dlbankMarker")).isEqualTo("same page");
                 wait.until(page -> (Boolean) ((JavascriptExecutor) page).executeScript(
                         "return Array.from(document.querySelectorAll('.figures img')).every(i => i.complete && i.naturalWidth > 0)"));
+                // The whole results section in one picture: live fields, metrics, claims, figures.
+                tallEnoughFor(browser, ".measured-section");
                 browser.executeScript("document.querySelector('.measured-section').scrollIntoView()");
                 screenshot(browser, "entry-results.png");
+                browser.manage().window().setSize(new Dimension(1280, 1000));
 
                 // The drawing pad: a 7 drawn with the pointer, read by the model the run just saved.
                 browser.get(web.base() + "/draw");
@@ -105,11 +109,22 @@ class BrowserTest {
                 assertThat(browser.findElement(By.id("confidence")).getText()).matches("p = [01]\\.\\d{3}");
                 assertThat(browser.findElement(By.id("model-line")).getText()).contains("task/mnist-cnn");
                 assertThat(digit).as("the drawn 7 is read as a 7").isEqualTo("7");
+                // The pad, every class's bar and the 28x28 input the model saw, in one picture.
+                tallEnoughFor(browser, "body");
                 screenshot(browser, "draw.png");
             } finally {
                 browser.quit();
             }
         }
+    }
+
+    /** Makes the window tall enough to show the element whole (at most 4000 px), for a screenshot. */
+    private static void tallEnoughFor(ChromeDriver browser, String selector) {
+        Number height = (Number) browser.executeScript("const e = document.querySelector(arguments[0]);"
+                + "return Math.ceil(e.getBoundingClientRect().bottom - e.getBoundingClientRect().top)", selector);
+        Number chrome = (Number) browser.executeScript("return window.outerHeight - window.innerHeight");
+        int wanted = Math.min(4000, Math.max(1000, height.intValue() + chrome.intValue() + 80));
+        browser.manage().window().setSize(new Dimension(1280, wanted));
     }
 
     private static String field(WebElement panel, String name) {
