@@ -3,11 +3,15 @@ package dlbank.data;
 import dlbank.UserException;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 
 /**
  * Brings a user's picture of a digit to the form MNIST digits have, as MNIST itself was made (LeCun
@@ -28,19 +32,55 @@ public final class DigitImage {
 
     private DigitImage() {}
 
+    /**
+     * The largest picture {@link #read} decodes (a 48-megapixel phone photo is refused): a small file
+     * can hold a huge, highly compressible image, and decoding holds every pixel in memory.
+     */
+    public static final long MAX_PIXELS = 40_000_000L;
+
     /** Reads a PNG, JPEG, GIF or BMP file; one line if it is not an image. */
     public static BufferedImage read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw UserException.input("error.file.missing", file);
         }
         try {
-            BufferedImage image = ImageIO.read(file.toFile());
-            if (image == null) {
-                throw UserException.input("error.image.not-image", file);
-            }
-            return image;
+            return decode(Files.readAllBytes(file), file.toString(), MAX_PIXELS);
         } catch (IOException e) {
             throw UserException.input("error.image.unreadable", file, e.getMessage());
+        }
+    }
+
+    /**
+     * Decodes an image from its bytes (an upload, a file's content). Its size is read from the header
+     * and checked against {@code maxPixels} before any pixel is decoded.
+     */
+    public static BufferedImage decode(byte[] bytes, String name, long maxPixels) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw UserException.input("error.image.not-image", name);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > maxPixels) {
+                    throw UserException.input("error.image.too-many-pixels", name, reader.getWidth(0), reader.getHeight(0),
+                            String.format("%,d", maxPixels));
+                }
+                BufferedImage image = reader.read(0);
+                if (image == null) {
+                    throw UserException.input("error.image.not-image", name);
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UserException user) {
+                throw user;
+            }
+            throw UserException.input("error.image.unreadable", name, e.getMessage());
         }
     }
 

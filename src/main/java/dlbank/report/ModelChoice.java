@@ -79,6 +79,13 @@ public record ModelChoice(Path modelDir, String description) {
                 .map(run -> run.resolve("model"));
     }
 
+    /** True when a finished run of the experiment saved a model that {@link #of} or {@link #ofAnyModel} can choose. */
+    public static boolean hasModel(String experimentId) {
+        return RunDirectory.runFolders(experimentId).stream()
+                .anyMatch(run -> RunDirectory.isFinished(run)
+                        && Files.isRegularFile(run.resolve("model").resolve(SavedModel.ARCHITECTURE_FILE)));
+    }
+
     @SuppressWarnings("unchecked")
     private static boolean fullLength(Path run) {
         Map<String, Object> report = RunDirectory.readReport(run);
