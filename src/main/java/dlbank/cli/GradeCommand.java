@@ -25,24 +25,19 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank grade ID FILE|-}: one typed answer graded against the entry's key points and red flags. */
-@Command(name = "grade", mixinStandardHelpOptions = true,
-        description = {"Grade your answer to a question: the key points it covers (with your words that showed each), "
-                + "the ones it misses (with the entry's sentence), the circulating mistakes it repeats, and the latest "
-                + "measured evidence from runs/.",
-                "Score: the covered share of the key points' weight (0-100), minus " + Grader.RED_FLAG_PENALTY
-                        + " for each red flag (a wrong statement not negated), never below 0."})
+@Command(name = "grade", mixinStandardHelpOptions = true)
 final class GradeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ID", description = "Entry id (concept/cnn), its last part (cnn) or its number (5).")
+    @Parameters(index = "0", paramLabel = "ID")
     String id;
 
-    @Parameters(index = "1", paramLabel = "FILE|-", description = "The answer: a UTF-8 text file, or - for standard input.")
+    @Parameters(index = "1", paramLabel = "FILE|-")
     String file;
 
-    @Option(names = "--json", description = "Print one JSON object: score, covered, missed, red_flags, evidence.")
+    @Option(names = "--json")
     boolean json;
 
     @Mixin
@@ -55,8 +50,8 @@ final class GradeCommand implements Callable<Integer> {
         BankEntry entry = find(Bank.load(), id, language);
         String answer = read(file);
         if (answer.isBlank()) {
-            throw UserException.input((file.equals("-") ? "standard input" : file) + " holds no answer; write your answer "
-                    + "there and grade it again");
+            throw UserException.input("error.grade.empty",
+                    file.equals("-") ? dlbank.i18n.Messages.get("error.grade.stdin") : file);
         }
         GradeResult result = new Grader(language).grade(entry, answer);
         List<Evidence> evidence = Evidence.latest(entry);
@@ -72,7 +67,7 @@ final class GradeCommand implements Callable<Integer> {
 
     static BankEntry find(Bank bank, String id, String language) {
         return bank.find(id, language).orElseThrow(() -> UserException.usage(
-                "no entry '" + id + "' in the bank; 'dlbank list' shows the " + bank.ids().size() + " entries"));
+                "error.show.unknown", id, bank.ids().size()));
     }
 
     private static String read(String file) throws IOException {
@@ -82,11 +77,11 @@ final class GradeCommand implements Callable<Integer> {
         try {
             return Files.readString(Path.of(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw UserException.input(file + ": no such file");
+            throw UserException.input("error.grade.no-file", file);
         } catch (java.nio.charset.MalformedInputException e) {
-            throw UserException.input(file + ": not UTF-8 text");
+            throw UserException.input("error.grade.not-utf8", file);
         } catch (IOException e) {
-            throw UserException.input(file + ": cannot read (" + e.getMessage() + ")");
+            throw UserException.input("error.grade.unreadable", file, e.getMessage(), e);
         }
     }
 }

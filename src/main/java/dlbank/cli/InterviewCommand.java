@@ -19,28 +19,19 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank interview}: a mock interview with typed answers, graded as {@code dlbank grade} grades them. */
-@Command(name = "interview", mixinStandardHelpOptions = true,
-        description = {"A mock interview: concept questions and one programming task. Type each answer (several lines, "
-                + "ended by a line holding only \".\"), see it graded against the entry's key points and red flags, then "
-                + "answer one follow-up question. Works with piped input.",
-                "At the end: a summary per question and topic; the transcript in $DLBANK_HOME/interviews/ "
-                        + "(default ~/.dlbank/interviews/); questions scored under " + InterviewSession.BOX_ONE_BELOW
-                        + " go back to box 1 of the quiz. Score as in 'dlbank grade': covered share of the key points, "
-                        + "minus " + Grader.RED_FLAG_PENALTY + " per red flag."})
+@Command(name = "interview", mixinStandardHelpOptions = true)
 final class InterviewCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--questions", paramLabel = "N", defaultValue = "5",
-            description = "How many questions, the last a programming task (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--questions", paramLabel = "N", defaultValue = "5")
     int questions;
 
-    @Option(names = "--topic", paramLabel = "T", description = "Only questions of this topic, e.g. training.")
+    @Option(names = "--topic", paramLabel = "T")
     String topic;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed for drawing the questions and follow-ups "
-            + "(default: a new one each time, printed so the interview can be repeated).")
+    @Option(names = "--seed", paramLabel = "S")
     Long seed;
 
     @Mixin
@@ -53,11 +44,10 @@ final class InterviewCommand implements Callable<Integer> {
         List<BankEntry> entries = topic == null ? all
                 : all.stream().filter(entry -> entry.topic().equalsIgnoreCase(topic)).toList();
         if (entries.isEmpty()) {
-            throw UserException.usage("no questions with topic '" + topic + "'; topics: "
-                    + String.join(", ", all.stream().map(BankEntry::topic).distinct().toList()));
+            throw UserException.usage("error.interview.topic", topic, String.join(", ", all.stream().map(BankEntry::topic).distinct().toList()));
         }
         if (questions < 1 || questions > all.size()) {
-            throw UserException.usage("--questions " + questions + ": between 1 and " + all.size());
+            throw UserException.usage("error.interview.questions", questions, all.size());
         }
         long drawn = seed != null ? seed : new java.util.Random().nextInt(1_000_000);
         List<InterviewSession.Question> picked = InterviewSession.pick(entries, questions, drawn);

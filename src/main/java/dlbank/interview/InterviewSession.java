@@ -108,7 +108,7 @@ public final class InterviewSession {
             out.flush();
         }
         if (answered.isEmpty()) {
-            throw UserException.input(zh ? "没有读到回答：输入在第一个问题之前就结束了" : "no answer to grade: the input ended before the first answer");
+            throw UserException.input("error.interview.no-answer");
         }
         List<String> toBoxOne = sendLowScoresToBoxOne(answered, quizState);
         Path transcript = InterviewTranscript.save(interviews, header, answered);
