@@ -17,13 +17,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -197,7 +195,7 @@ class WebRoutesTest {
         assertThat(chunked.statusCode()).isEqualTo(413);
         // A tiny file that declares 100,000 x 100,000 pixels is refused from its header.
         HttpResponse<String> huge = web.post("/api/predict", "image/png",
-                HttpRequest.BodyPublishers.ofByteArray(pngHeaderOnly(100_000, 100_000)), "Origin", web.origin());
+                HttpRequest.BodyPublishers.ofByteArray(dlbank.TestSupport.pngHeaderOnly(100_000, 100_000)), "Origin", web.origin());
         assertThat(huge.statusCode()).isEqualTo(422);
         assertThat(TestServer.json(huge).get("error").toString()).contains("100000 x 100000 pixels is larger than");
         HttpResponse<String> text = web.post("/api/predict", "image/png", HttpRequest.BodyPublishers.ofString("hello"),
@@ -353,16 +351,4 @@ class WebRoutesTest {
     }
 
     /** A PNG signature and header chunk that declare a size, and no pixel data. */
-    private static byte[] pngHeaderOnly(int width, int height) {
-        ByteBuffer header = ByteBuffer.allocate(17);
-        header.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
-        CRC32 crc = new CRC32();
-        crc.update(header.array());
-        ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4 + 12);
-        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        png.putInt(13).put(header.array()).putInt((int) crc.getValue());
-        png.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII)).putInt(0xAE426082);
-        return png.array();
-    }
 }
