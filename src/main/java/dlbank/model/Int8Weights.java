@@ -122,7 +122,7 @@ public final class Int8Weights {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             byte[] magic = in.readNBytes(MAGIC.length);
             if (!java.util.Arrays.equals(magic, MAGIC) || in.readUnsignedByte() != VERSION) {
-                throw UserException.input(file + ": not a dlbank int8 weights file");
+                throw UserException.input("error.model.not-int8", file);
             }
             int count = in.readInt();
             List<Tensor> tensors = new ArrayList<>();
@@ -152,7 +152,7 @@ public final class Int8Weights {
             }
             return tensors;
         } catch (java.io.EOFException e) {
-            throw UserException.input(file + ": truncated int8 weights file");
+            throw UserException.input("error.model.int8-truncated", file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,14 +163,14 @@ public final class Int8Weights {
         List<Tensor> tensors = read(file);
         List<Pair<String, Parameter>> parameters = block.getParameters().stream().toList();
         if (tensors.size() != parameters.size()) {
-            throw UserException.input(file + " holds " + tensors.size() + " tensors, the block has " + parameters.size());
+            throw UserException.input("error.model.int8-count", file, tensors.size(), parameters.size());
         }
         for (int i = 0; i < tensors.size(); i++) {
             Tensor tensor = tensors.get(i);
             NDArray target = parameters.get(i).getValue().getArray();
             if (!tensor.name().equals(parameters.get(i).getKey()) || !tensor.shape().equals(target.getShape())) {
-                throw UserException.input(file + ": tensor " + tensor.name() + " " + tensor.shape()
-                        + " does not fit parameter " + parameters.get(i).getKey() + " " + target.getShape());
+                throw UserException.input("error.model.int8-mismatch", file, tensor.name(), tensor.shape(),
+                        parameters.get(i).getKey(), target.getShape());
             }
             target.set(tensor.values());
         }
