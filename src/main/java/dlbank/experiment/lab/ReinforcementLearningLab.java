@@ -82,7 +82,12 @@ public final class ReinforcementLearningLab implements Experiment {
         int solvedAfter = -1;
         double evaluation;
         int[] evaluationReturns;
+        double untrained;
         try (PolicyGradientAgent agent = new PolicyGradientAgent(agentSettings, seed, context.device())) {
+            // The same network before any update: what training has to improve on.
+            untrained = average(agent.play(EVALUATION_EPISODES, new Random(seed * 31 + 4), true).returns());
+            context.info(String.format("untrained network, greedy: average return %.1f over %d episodes", untrained,
+                    EVALUATION_EPISODES));
             int updates = 0;
             while (episodeReturns.size() < settings.maxEpisodes()) {
                 PolicyGradientAgent.Batch batch = agent.play(agentSettings.episodesPerUpdate(), training, false);
@@ -116,9 +121,10 @@ public final class ReinforcementLearningLab implements Experiment {
                 evaluation, EVALUATION_EPISODES, minimum, episodeReturns.size()));
         result.metric("evaluation_average_return", evaluation).metric("evaluation_lowest_return", minimum)
                 .metric("training_episodes", episodeReturns.size()).metric("solved_check_passed", solvedAfter > 0 ? 1 : 0)
-                .metric("random_policy_average_return", randomReturn);
+                .metric("random_policy_average_return", randomReturn)
+                .metric("untrained_greedy_average_return", untrained);
         plot(context, result, episodeReturns);
-        addClaims(result, context.quick(), settings, evaluation, minimum, episodeReturns.size(), randomReturn);
+        addClaims(result, context.quick(), evaluation, minimum, episodeReturns.size(), randomReturn, untrained);
         return result.build();
     }
 
@@ -159,8 +165,8 @@ public final class ReinforcementLearningLab implements Experiment {
         result.artifact("returns.png");
     }
 
-    private static void addClaims(Result.Builder result, boolean quick, Settings settings, double evaluation,
-                                  int minimum, int episodes, double randomReturn) {
+    private static void addClaims(Result.Builder result, boolean quick, double evaluation, int minimum, int episodes,
+                                  double randomReturn, double untrained) {
         result.claim(Claim.checkUnlessQuick(quick, String.format("The trained agent solves CartPole-v1: its greedy "
                         + "policy's average return over %d consecutive fresh evaluation episodes is at least %.0f",
                         EVALUATION_EPISODES, SOLVED),
@@ -176,5 +182,10 @@ public final class ReinforcementLearningLab implements Experiment {
                         "It gets there within %,d training episodes", EPISODES_CLAIMED),
                 String.format("它在 %,d 个训练回合之内做到这一点", EPISODES_CLAIMED),
                 episodes <= EPISODES_CLAIMED && evaluation >= SOLVED, Claim.values("training_episodes", episodes)));
+        result.claim(Claim.checkUnlessQuick(quick, "Training is what solves it: the same network's greedy policy "
+                        + "before any update averages at least 100 less than after training",
+                "解决问题的是训练：同一网络在任何更新之前的贪心策略，平均回报比训练后至少低 100",
+                evaluation - untrained >= 100, Claim.values("untrained_greedy_average_return", untrained,
+                        "evaluation_average_return", evaluation)));
     }
 }
