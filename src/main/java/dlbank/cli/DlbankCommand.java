@@ -165,6 +165,9 @@ public final class DlbankCommand implements Runnable {
 
     /** The data home the user chose, or the default. */
     dlbank.data.DataHome dataHome() {
+        if (dataDir != null && !java.nio.file.Files.isDirectory(dataDir)) {
+            throw UserException.input("error.data-dir.missing", dataDir.toAbsolutePath().normalize());
+        }
         return dlbank.data.DataHome.resolve(dataDir);
     }
 }

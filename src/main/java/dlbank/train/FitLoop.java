@@ -158,7 +158,9 @@ public final class FitLoop {
         return this;
     }
 
-    public Outcome fit(Data train, Data validation, Settings settings) {
+    public Outcome fit(Data train, Data validation, Settings asked) {
+        Settings settings = capped(asked, train.size());
+        MemoryEstimate.check(trainer.getModel().getBlock(), exampleShape(train), settings.batchSize());
         Checkpoint checkpoint = settings.checkpointDir() == null ? null : new Checkpoint(settings.checkpointDir());
         List<EpochStats> history = new ArrayList<>();
         int startEpoch = 0;
@@ -218,6 +220,20 @@ public final class FitLoop {
             checkpoint.loadBest(trainer.getModel().getBlock(), trainer.getModel().getNDManager());
         }
         return new Outcome(history, resumedAfter, stoppedEarly, bestEpoch);
+    }
+
+    /** A batch larger than the training set is the training set: the same steps, no bigger arrays. */
+    private Settings capped(Settings settings, long examples) {
+        if (settings.batchSize() <= examples) {
+            return settings;
+        }
+        progress.info(Messages.get("progress.batch-capped", settings.batchSize(), examples));
+        return new Settings(settings.epochs(), (int) examples, settings.seed(), settings.patience(),
+                settings.checkpointDir(), settings.resume(), settings.keepBest());
+    }
+
+    private static ai.djl.ndarray.types.Shape exampleShape(Data train) {
+        return train.inputs().getShape().slice(1);
     }
 
     /**

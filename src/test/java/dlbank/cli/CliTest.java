@@ -122,6 +122,26 @@ class CliTest {
     }
 
     @Test
+    void aDataDirThatDoesNotExistOrHoldsNoDataIsOneLine() throws IOException {
+        Cli.Outcome missing = dlbank("run", "task/mnist-cnn", "--quick", "--data-dir", home.resolve("nonexistent").toString(),
+                "--out", home.resolve("missing-run").toString());
+        assertThat(missing.exitCode()).isEqualTo(3);
+        assertThat(missing.errLines()).hasSize(1);
+        assertThat(missing.err()).contains("nonexistent: no such folder");
+
+        Path empty = Files.createDirectories(home.resolve("empty-data"));
+        Cli.Outcome none = dlbank("run", "task/mnist-cnn", "--quick", "--data-dir", empty.toString(),
+                "--out", home.resolve("empty-run").toString());
+        assertThat(none.exitCode()).isEqualTo(3);
+        assertThat(none.errLines()).hasSize(1);
+        assertThat(none.err()).contains("holds no mnist data set");
+        try (var files = Files.list(empty)) {
+            assertThat(files).as("nothing fetched into the user's folder").isEmpty();
+        }
+        assertThat(home.resolve("empty-run")).doesNotExist();
+    }
+
+    @Test
     void predictReadsDigitsAndRejectsFilesThatAreNotImages() throws IOException {
         Cli.Outcome noModel = dlbank("predict", "task/mnist-cnn", "whatever.png");
         assertThat(noModel.exitCode()).isEqualTo(2);
