@@ -128,6 +128,7 @@ public final class FitLoop {
     private final ProgressSink progress;
     private final String unit;
     private BatchTransform transform;
+    private Runnable afterStep;
 
     /**
      * @param trainer a DJL trainer built with {@code optimizer} as its optimizer
@@ -145,6 +146,15 @@ public final class FitLoop {
     /** Applies {@code batchTransform} to every training batch from now on. */
     public FitLoop withTransform(BatchTransform batchTransform) {
         this.transform = batchTransform;
+        return this;
+    }
+
+    /**
+     * Runs {@code action} after every optimizer step, e.g. to put a pruning mask back on the weights
+     * the step moved.
+     */
+    public FitLoop withAfterStep(Runnable action) {
+        this.afterStep = action;
         return this;
     }
 
@@ -280,6 +290,9 @@ public final class FitLoop {
                         collector.backward(loss);
                     }
                     trainer.step();
+                    if (afterStep != null) {
+                        afterStep.run();
+                    }
                     lossSum.addi(loss.mul(to - from));
                     if (scorer != null) {
                         correctSum.addi(scorer.correct(output, y).toType(DataType.FLOAT32, false));
