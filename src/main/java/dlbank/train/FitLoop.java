@@ -56,6 +56,17 @@ public final class FitLoop {
         NDList apply(NDArray inputs, NDArray labels, NDManager batchManager);
     }
 
+    /**
+     * A term added to each training batch's loss before the backward pass, such as an L1 or L2
+     * penalty on the weights ({@link WeightPenalty}). It shapes the gradient only: the losses the loop
+     * reports are the data loss alone, so runs with and without a penalty compare directly.
+     */
+    @FunctionalInterface
+    public interface Penalty {
+        /** @return a scalar, made in {@code batchManager} so that it is freed with the batch */
+        NDArray of(NDManager batchManager);
+    }
+
     /** Inputs and labels of one split, each one array on the device. */
     public record Data(NDArray inputs, NDArray labels) {
         public long size() {
@@ -127,6 +138,7 @@ public final class FitLoop {
     private final ProgressSink progress;
     private final String unit;
     private BatchTransform transform;
+    private Penalty penalty;
 
     /**
      * @param trainer a DJL trainer built with {@code optimizer} as its optimizer
@@ -144,6 +156,12 @@ public final class FitLoop {
     /** Applies {@code batchTransform} to every training batch from now on. */
     public FitLoop withTransform(BatchTransform batchTransform) {
         this.transform = batchTransform;
+        return this;
+    }
+
+    /** Adds {@code lossPenalty} to every training batch's loss from now on. */
+    public FitLoop withPenalty(Penalty lossPenalty) {
+        this.penalty = lossPenalty;
         return this;
     }
 
@@ -262,7 +280,7 @@ public final class FitLoop {
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         output = trainer.forward(new NDList(x)).singletonOrThrow();
                         loss = trainer.getLoss().evaluate(new NDList(y), new NDList(output));
-                        collector.backward(loss);
+                        collector.backward(penalty == null ? loss : loss.add(penalty.of(batchManager)));
                     }
                     trainer.step();
                     lossSum.addi(loss.mul(to - from));
@@ -314,7 +332,7 @@ public final class FitLoop {
     }
 
     /** A permutation of 0..size-1 that depends only on the seed and the epoch. */
-    static long[] shuffledOrder(long size, long seed, int epoch) {
+    public static long[] shuffledOrder(long size, long seed, int epoch) {
         long[] order = new long[(int) size];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
