@@ -1,17 +1,22 @@
 package dlbank;
 
 import dlbank.cli.DlbankCommand;
+import dlbank.i18n.ConsoleEncoding;
 
-import java.io.PrintWriter;
-
-/** Entry point: configures the engine and logging before any DJL class loads, then runs the CLI. */
+/**
+ * Entry point: sets the output encoding, configures the engine and logging before any DJL class
+ * loads, then runs the CLI.
+ */
 public final class Main {
 
     private Main() {}
 
     public static void main(String[] args) {
-        configureRuntime(hasVerboseFlag(args));
-        int exitCode = DlbankCommand.execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        // Before anything prints: Chinese text must not become "?" under LANG=C or an uninstalled locale.
+        ConsoleEncoding.install();
+        String[] arguments = ConsoleEncoding.arguments(args);
+        configureRuntime(hasVerboseFlag(arguments));
+        int exitCode = DlbankCommand.execute(arguments, ConsoleEncoding.writer(System.out), ConsoleEncoding.writer(System.err));
         System.exit(exitCode);
     }
 

@@ -1,8 +1,14 @@
 package dlbank;
 
+import dlbank.i18n.Messages;
+
 /**
  * A failure the user can act on: a missing or corrupt file, an unknown id, a bad option.
  * The CLI prints its message as one line and exits with its code; no stack trace unless verbose.
+ *
+ * <p>The message is a key of the message catalogue ({@link Messages}) with its arguments:
+ * {@link #getMessage()} gives it in English (for logs and tests), {@link #getLocalizedMessage()} in
+ * the language the user chose.
  */
 public class UserException extends RuntimeException {
 
@@ -16,26 +22,42 @@ public class UserException extends RuntimeException {
     public static final int UNAVAILABLE = 5;
 
     private final int exitCode;
+    private final String key;
+    private final Object[] args;
 
-    public UserException(int exitCode, String message) {
-        super(message);
+    /**
+     * @param key a key of dlbank/messages.properties, whose {0}, {1}, ... the arguments fill; a last
+     *     argument that is a Throwable also becomes the cause (for --verbose)
+     */
+    public UserException(int exitCode, String key, Object... args) {
+        super(Messages.english(key, args));
         this.exitCode = exitCode;
-    }
-
-    public UserException(int exitCode, String message, Throwable cause) {
-        super(message, cause);
-        this.exitCode = exitCode;
+        this.key = key;
+        this.args = args;
+        if (args.length > 0 && args[args.length - 1] instanceof Throwable cause) {
+            initCause(cause);
+        }
     }
 
     public int exitCode() {
         return exitCode;
     }
 
-    public static UserException input(String message) {
-        return new UserException(INPUT, message);
+    /** The message in the language of the user's output. */
+    @Override
+    public String getLocalizedMessage() {
+        return Messages.get(key, args);
     }
 
-    public static UserException usage(String message) {
-        return new UserException(USAGE, message);
+    public static UserException input(String key, Object... args) {
+        return new UserException(INPUT, key, args);
+    }
+
+    public static UserException usage(String key, Object... args) {
+        return new UserException(USAGE, key, args);
+    }
+
+    public static UserException unavailable(String key, Object... args) {
+        return new UserException(UNAVAILABLE, key, args);
     }
 }

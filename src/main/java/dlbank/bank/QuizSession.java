@@ -1,5 +1,7 @@
 package dlbank.bank;
 
+import dlbank.i18n.Messages;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,7 +25,7 @@ public final class QuizSession {
     private final BufferedReader in;
     private final PrintWriter out;
     private final Function<String, String> render;
-    private final boolean zh;
+    private final String language;
     private final boolean echoNewlines;
 
     /**
@@ -47,7 +49,7 @@ public final class QuizSession {
         this.in = in;
         this.out = out;
         this.render = render;
-        this.zh = !entries.isEmpty() && entries.get(0).language().equals("zh");
+        this.language = !entries.isEmpty() && entries.get(0).language().equals("zh") ? "zh" : "en";
     }
 
     public Summary run() {
@@ -60,9 +62,9 @@ public final class QuizSession {
         for (String id : queue) {
             BankEntry entry = entries.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
             out.println();
-            out.printf("[%d/%d] %s (%s %d)%n", asked + 1, queue.size(), entry.id(), zh ? "盒" : "box", schedule.card(id).box());
+            out.println(say("quiz.heading", asked + 1, queue.size(), entry.id(), schedule.card(id).box()));
             out.println(entry.title());
-            out.print(zh ? "想好答案后按回车查看（q 退出）> " : "Think of your answer, then press Enter to see it (q to quit) > ");
+            out.print(say("quiz.think"));
             out.flush();
             String line = readLine();
             if (line == null || line.strip().equalsIgnoreCase("q")) {
@@ -70,7 +72,7 @@ public final class QuizSession {
             }
             out.println();
             out.print(render.apply(entry.shortAnswer()));
-            out.println(zh ? "（详解：dlbank show " + entry.id() + "）" : "(in depth: dlbank show " + entry.id() + ")");
+            out.println(say("quiz.in-depth", entry.id()));
             Boolean knew = askKnew();
             if (knew == null) {
                 break;
@@ -79,12 +81,10 @@ public final class QuizSession {
             QuizState.write(stateFile, schedule);
             asked++;
             known += knew ? 1 : 0;
-            out.println(zh ? "→ 盒 " + card.box() + "，第 " + card.dueSession() + " 轮再出现"
-                    : "-> box " + card.box() + ", back in session " + card.dueSession());
+            out.println(say("quiz.moved", card.box(), card.dueSession()));
         }
         out.println();
-        out.println(zh ? String.format("本轮答了 %d 题，会 %d 题。进度保存在 %s", asked, known, stateFile)
-                : String.format("Answered %d, knew %d. Progress saved in %s", asked, known, stateFile));
+        out.println(say("quiz.done", asked, known, stateFile));
         out.flush();
         return new Summary(asked, known);
     }
@@ -92,7 +92,7 @@ public final class QuizSession {
     /** y or n; null for q or the end of input; asks again on anything else. */
     private Boolean askKnew() {
         while (true) {
-            out.print(zh ? "你答对了吗？[y/n/q] > " : "Did you know it? [y/n/q] > ");
+            out.print(say("quiz.knew"));
             out.flush();
             String line = readLine();
             if (line == null) {
@@ -109,9 +109,14 @@ public final class QuizSession {
                 case "q", "quit" -> {
                     return null;
                 }
-                default -> out.println(zh ? "请输入 y、n 或 q。" : "Please answer y, n or q.");
+                default -> out.println(say("quiz.again"));
             }
         }
+    }
+
+    /** A prompt in the language of the questions. */
+    private String say(String key, Object... args) {
+        return Messages.in(language, key, args);
     }
 
     private String readLine() {

@@ -30,8 +30,7 @@ public final class QuizState {
                     card.get("due_session").intValue(), card.get("seen").intValue(), card.get("known").intValue())));
             return new LeitnerSchedule(((Number) json.getOrDefault("session", 0)).intValue(), cards);
         } catch (IOException | RuntimeException e) {
-            throw UserException.input(file + ": unreadable quiz state (" + e.getMessage()
-                    + "); move it away to start afresh");
+            throw UserException.input("error.quiz.state", file, e.getMessage());
         }
     }
 

@@ -39,8 +39,7 @@ public record BenchSubject(String id, String unit, Supplier<Block> block, IntFun
         return switch (id) {
             case MnistCnnTask.ID -> mnistCnn(home, progress);
             case ImdbRnnTask.ID -> imdbLstm(home, progress);
-            default -> throw UserException.usage("bench measures " + MnistCnnTask.ID + " or " + ImdbRnnTask.ID
-                    + ", not '" + id + "'");
+            default -> throw UserException.usage("error.bench.unknown", MnistCnnTask.ID, ImdbRnnTask.ID, id);
         };
     }
 

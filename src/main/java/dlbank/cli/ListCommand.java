@@ -5,6 +5,7 @@ import dlbank.bank.BankEntry;
 import dlbank.bank.TextWidth;
 import dlbank.experiment.Experiment;
 import dlbank.experiment.ExperimentRegistry;
+import dlbank.i18n.Messages;
 import dlbank.report.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,8 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank list}: the bank's entries by part, with their experiments, and the runnable experiments. */
-@Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the bank's questions (with the state of their experiments) and the experiments you can run.")
+@Command(name = "list", mixinStandardHelpOptions = true)
 final class ListCommand implements Callable<Integer> {
 
     @Spec
@@ -30,30 +30,26 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         String language = languageOption.resolve();
-        boolean zh = language.equals("zh");
         int width = Terminal.width();
         int part = 0;
         for (BankEntry entry : Bank.load().entries(language)) {
             if (entry.part() != part) {
                 part = entry.part();
                 out.println();
-                out.println(part == 1 ? (zh ? "第一部分：概念题" : "Part 1: concept questions")
-                        : (zh ? "第二部分：编程题" : "Part 2: programming tasks"));
+                out.println(Messages.get(part == 1 ? "list.part1" : "list.part2"));
             }
             out.printf("  %2d  %-30s %-3s %s%n", entry.number(), entry.id(), experimentMarks(entry.experiments()),
                     pad(entry.title(), width - 41).stripTrailing());
         }
         out.println();
-        out.println(zh ? "可运行的实验（dlbank run <id>）：" : "Experiments you can run (dlbank run <id>):");
+        out.println(Messages.get("list.runnable"));
         for (Experiment experiment : ExperimentRegistry.all()) {
-            String last = RunDirectory.latestFinished(experiment.id()).map(dir -> "last run " + dir.getFileName())
-                    .orElse("no run yet");
+            String last = RunDirectory.latestFinished(experiment.id()).map(dir -> Messages.get("list.last-run", dir.getFileName()))
+                    .orElseGet(() -> Messages.get("list.no-run"));
             out.printf("  %-18s %s (%s)%n", experiment.id(), experiment.title(), last);
         }
         out.println();
-        out.println(zh ? "每个实验一个标记：✓ 已有运行结果，○ 可运行，… 尚未实现。dlbank show <编号> 显示实验名称。"
-                : "One mark per experiment behind the entry: ✓ has a saved run, ○ runnable, … not available yet;"
-                        + " 'dlbank show <number>' names them.");
+        out.println(Messages.get("list.legend"));
         return 0;
     }
 

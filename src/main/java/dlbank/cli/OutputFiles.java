@@ -17,11 +17,11 @@ final class OutputFiles {
     static Path fresh(Path chosen, Path defaultName) {
         if (chosen != null) {
             if (Files.exists(chosen)) {
-                throw UserException.usage(chosen + " already exists; choose another --out file");
+                throw UserException.usage("error.out.exists", chosen);
             }
             Path parent = chosen.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
-                throw UserException.usage("--out " + chosen + ": the folder " + parent + " does not exist");
+                throw UserException.usage("error.out.no-folder", chosen, parent);
             }
             return chosen;
         }

@@ -29,46 +29,34 @@ import java.util.concurrent.Callable;
  * input: digit images for task/mnist-cnn, review texts for task/imdb-rnn, new digits drawn by
  * task/mnist-gan, a noisy image cleaned by task/denoising-autoencoder.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Apply a trained model to your own input: digit images (PNG or JPEG, any size, either polarity) "
-                + "for task/mnist-cnn; review texts for task/imdb-rnn; --count N new digits from task/mnist-gan; "
-                + "an image to denoise for task/denoising-autoencoder. Uses the most accurate saved model unless "
-                + "--model names one, and says which.")
+@Command(name = "predict", mixinStandardHelpOptions = true)
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ID",
-            description = "task/mnist-cnn, task/imdb-rnn, task/mnist-gan or task/denoising-autoencoder.")
+    @Parameters(index = "0", paramLabel = "ID")
     String id;
 
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "INPUT",
-            description = "Image files (task/mnist-cnn), or texts in quotes (task/imdb-rnn).")
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "INPUT")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--file", paramLabel = "FILE",
-            description = "task/imdb-rnn: read reviews from a UTF-8 text file, one review a line.")
+    @Option(names = "--file", paramLabel = "FILE")
     Path file;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "A saved model folder (default: the most accurate finished run's model/ under runs/<id>/).")
+    @Option(names = "--model", paramLabel = "DIR")
     Path modelDir;
 
-    @Option(names = "--show", description = "task/mnist-cnn: also print each image as the model sees it (28x28).")
+    @Option(names = "--show")
     boolean show;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "64",
-            description = "task/mnist-gan: how many digits to draw (default: ${DEFAULT-VALUE}, at most 10000).")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "64")
     int count;
 
-    @Option(names = "--seed", paramLabel = "N",
-            description = "task/mnist-gan: seed of the noise (default: a new one each time, printed).")
+    @Option(names = "--seed", paramLabel = "N")
     Long seed;
 
-    @Option(names = "--out", paramLabel = "FILE",
-            description = "task/mnist-gan, task/denoising-autoencoder: the PNG to write (default: a new file in the "
-                    + "current folder, named after the input).")
+    @Option(names = "--out", paramLabel = "FILE")
     Path outFile;
 
     @Mixin
@@ -82,8 +70,8 @@ final class PredictCommand implements Callable<Integer> {
             case ImdbRnnTask.ID -> readReviews(out);
             case MnistGanTask.ID -> drawDigits(out);
             case DenoisingAutoencoderTask.ID -> denoise(out);
-            default -> throw UserException.usage("predict works with " + MnistCnnTask.ID + ", " + ImdbRnnTask.ID + ", "
-                    + MnistGanTask.ID + " and " + DenoisingAutoencoderTask.ID + ", not '" + id + "'");
+            default -> throw UserException.usage("error.predict.unknown", MnistCnnTask.ID, ImdbRnnTask.ID,
+                    MnistGanTask.ID, DenoisingAutoencoderTask.ID, id);
         }
         out.flush();
         return 0;
@@ -91,13 +79,13 @@ final class PredictCommand implements Callable<Integer> {
 
     private void readDigits(PrintWriter out) {
         if (inputs.isEmpty() || file != null) {
-            throw UserException.usage("predict " + id + " takes image files: dlbank predict " + id + " digit.png ...");
+            throw UserException.usage("error.predict.images", id);
         }
+        ModelChoice choice = ModelChoice.of(id, modelDir);
         List<DigitReader.Picture> pictures = new ArrayList<>();
         for (String name : inputs) {
             pictures.add(new DigitReader.Picture(name, DigitImage.read(Path.of(name))));
         }
-        ModelChoice choice = ModelChoice.of(id, modelDir);
         List<DigitReader.Reading> readings = DigitReader.read(choice.modelDir(), pictures, device.resolve());
         out.println("model: " + choice.description());
         for (DigitReader.Reading reading : readings) {
@@ -119,8 +107,7 @@ final class PredictCommand implements Callable<Integer> {
             texts.addAll(TextFiles.linesOf(file));
         }
         if (texts.isEmpty()) {
-            throw UserException.usage("predict " + id + " takes review texts: dlbank predict " + id
-                    + " \"a film I loved\" ..., or --file reviews.txt");
+            throw UserException.usage("error.predict.texts", id);
         }
         ModelChoice choice = ModelChoice.of(id, modelDir);
         try (SentimentModel model = SentimentModel.load(choice.modelDir(), device.resolve())) {
@@ -139,10 +126,10 @@ final class PredictCommand implements Callable<Integer> {
 
     private void drawDigits(PrintWriter out) {
         if (!inputs.isEmpty() || file != null) {
-            throw UserException.usage("predict " + id + " takes no input: dlbank predict " + id + " --count 64 [--out FILE]");
+            throw UserException.usage("error.predict.no-input", id);
         }
         if (count < 1 || count > 10_000) {
-            throw UserException.usage("--count must lie in 1..10000, not " + count);
+            throw UserException.usage("error.option.range", "count", 1, 10000, count);
         }
         long noiseSeed = seed != null ? seed : System.nanoTime() % 1_000_000_000L;
         ModelChoice choice = ModelChoice.ofAnyModel(id, modelDir);
@@ -159,7 +146,7 @@ final class PredictCommand implements Callable<Integer> {
 
     private void denoise(PrintWriter out) {
         if (inputs.size() != 1 || file != null) {
-            throw UserException.usage("predict " + id + " takes one image: dlbank predict " + id + " noisy.png [--out FILE]");
+            throw UserException.usage("error.predict.one-image", id);
         }
         Path input = Path.of(inputs.get(0));
         java.awt.image.BufferedImage image = DigitImage.read(input);

@@ -6,6 +6,7 @@ import dlbank.bank.BankEntry;
 import dlbank.bank.QuizSession;
 import dlbank.bank.TerminalMarkdown;
 import dlbank.data.DlbankHome;
+import dlbank.i18n.ConsoleEncoding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,21 +15,17 @@ import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank quiz}: spaced repetition over the bank with Leitner boxes in ~/.dlbank/quiz.json. */
-@Command(name = "quiz", mixinStandardHelpOptions = true,
-        description = "Practise: a question, Enter shows the short answer, then say whether you knew it (y/n). "
-                + "Leitner boxes decide what comes back when; progress is kept in $DLBANK_HOME/quiz.json.")
+@Command(name = "quiz", mixinStandardHelpOptions = true)
 final class QuizCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--topic", paramLabel = "T", description = "Only this topic, e.g. training, architectures "
-            + "(see the topics in 'dlbank show').")
+    @Option(names = "--topic", paramLabel = "T")
     String topic;
 
     @Mixin
@@ -41,11 +38,11 @@ final class QuizCommand implements Callable<Integer> {
         List<BankEntry> entries = topic == null ? all
                 : all.stream().filter(entry -> entry.topic().equalsIgnoreCase(topic)).toList();
         if (entries.isEmpty()) {
-            throw UserException.usage("no questions with topic '" + topic + "'; topics: "
-                    + String.join(", ", all.stream().map(BankEntry::topic).distinct().toList()));
+            throw UserException.usage("error.quiz.topic", topic,
+                    String.join(", ", all.stream().map(BankEntry::topic).distinct().toList()));
         }
         TerminalMarkdown renderer = new TerminalMarkdown(Terminal.width(), Terminal.interactive());
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, ConsoleEncoding.charset()));
         new QuizSession(entries, DlbankHome.path().resolve("quiz.json"), in, spec.commandLine().getOut(), renderer::render,
                 System.console() == null).run();
         return 0;

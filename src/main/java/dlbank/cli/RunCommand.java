@@ -8,6 +8,7 @@ import dlbank.experiment.ExperimentRunner;
 import dlbank.experiment.RunConfig;
 import dlbank.experiment.RunContext;
 import dlbank.experiment.SeedSeries;
+import dlbank.i18n.Messages;
 import dlbank.report.RunDirectory;
 import dlbank.train.Devices;
 import picocli.CommandLine.Command;
@@ -28,9 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank run ID}: trains and measures one experiment (or one run per seed) and writes its report. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run an experiment: live progress, then its metrics and claims; writes report.json, "
-                + "metrics.csv and plots into the run folder. With --seeds, one run per seed and a summary.")
+@Command(name = "run", mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -39,19 +38,16 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand
     DlbankCommand root;
 
-    @Parameters(paramLabel = "ID", description = "Experiment id, e.g. task/mnist-cnn ('dlbank list' shows them).")
+    @Parameters(paramLabel = "ID")
     String id;
 
     @Mixin
     RunOptions options;
 
-    @Option(names = "--seeds", paramLabel = "N|LIST",
-            description = "Run once per seed: N seeds from --seed on (5 = 42..46), or a list (1,2,7); then the "
-                    + "mean, standard deviation and 95% interval of every metric, and the claims on them.")
+    @Option(names = "--seeds", paramLabel = "N|LIST")
     String seeds;
 
-    @Option(names = "--resume", description = "Continue the newest interrupted run of this experiment "
-            + "(or the one in --out) from its last finished epoch; with --seeds, the seeds still missing.")
+    @Option(names = "--resume")
     boolean resume;
 
     @Override
@@ -60,14 +56,15 @@ final class RunCommand implements Callable<Integer> {
         RunConfig config = options.toConfig();
         for (String option : config.options().keySet()) {
             if (!experiment.options().contains(option)) {
-                throw UserException.usage("--" + option + " does not apply to " + id
-                        + (experiment.options().isEmpty() ? "" : "; it takes --" + String.join(", --", experiment.options())));
+                throw experiment.options().isEmpty() ? UserException.usage("error.run.option-not-applicable", option, id)
+                        : UserException.usage("error.run.option-not-applicable-takes", option, id,
+                                "--" + String.join(", --", experiment.options()));
             }
         }
         Device device = Devices.resolve(config.device()); // a bad --device fails before any folder is made
         if (seeds != null) {
             if (options.out != null) {
-                throw UserException.usage("--seeds writes one folder per seed under runs/" + id + "/; it does not take --out");
+                throw UserException.usage("error.run.seeds-out", id);
             }
             return runSeeds(experiment, config, device);
         }
@@ -83,10 +80,10 @@ final class RunCommand implements Callable<Integer> {
                 runDir = interrupted.get();
                 config = RunDirectory.readRunConfig(runDir);
                 resuming = true;
-                out.println("resuming " + runDir + " with its saved settings (seed " + config.seed() + ")");
+                out.println(Messages.get("run.resuming", runDir, config.seed()));
             } else {
-                out.println("no interrupted run of " + id + " to resume" + (options.out != null ? " in " + options.out : "")
-                        + "; starting a new one");
+                out.println(options.out != null ? Messages.get("run.nothing-to-resume-in", id, options.out)
+                        : Messages.get("run.nothing-to-resume", id));
             }
         }
         if (runDir == null) {
@@ -104,14 +101,14 @@ final class RunCommand implements Callable<Integer> {
     private Map<String, Object> runOne(Experiment experiment, RunConfig config, Path runDir, boolean resuming,
                                        boolean createdHere, Device device, String resumeCommand) {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%s (%s mode, seed %d, %s) -> %s%n", id, config.quick() ? "quick" : "full", config.seed(),
-                device, runDir);
+        out.println(Messages.get("run.header", id, Messages.text(config.quick() ? "run.mode.quick" : "run.mode.full"),
+                config.seed(), device, runDir));
         out.flush();
         Thread interruptNotice = new Thread(() -> {
             if (!RunDirectory.isFinished(runDir)) {
                 boolean checkpointed = Files.exists(RunContext.checkpointDir(runDir).resolve("state.json"));
-                System.err.println("\ndlbank: interrupted; " + (checkpointed ? "the last finished epoch is kept"
-                        : "no epoch had finished yet") + ". Continue with: " + resumeCommand);
+                System.err.println("\ndlbank: " + Messages.get("run.interrupted",
+                        Messages.text(checkpointed ? "run.interrupted.kept" : "run.interrupted.none"), resumeCommand));
             }
         });
         Runtime.getRuntime().addShutdownHook(interruptNotice);
@@ -138,14 +135,14 @@ final class RunCommand implements Callable<Integer> {
                 Map<String, Object> plan = SeedSeries.readPlan(series);
                 config = RunConfig.fromMap((Map<String, Object>) plan.get("config"));
                 seedList = ((List<Number>) plan.get("seeds")).stream().map(Number::longValue).toList();
-                out.println("resuming the series in " + series + " (seeds " + seedList + ")");
+                out.println(Messages.get("series.resuming", series, seedList));
             } else {
-                out.println("no unfinished series of " + id + " to resume; starting a new one");
+                out.println(Messages.get("series.nothing-to-resume", id));
             }
         }
         if (series == null) {
             series = SeedSeries.create(id, seedList, config);
-            out.println(id + ": " + seedList.size() + " runs, seeds " + seedList + "; summary in " + series);
+            out.println(Messages.get("series.plan", id, seedList.size(), seedList, series));
         }
         List<Map<String, Object>> reports = new ArrayList<>();
         for (int i = 0; i < seedList.size(); i++) {
@@ -154,9 +151,10 @@ final class RunCommand implements Callable<Integer> {
             Map<String, String> started = (Map<String, String>) SeedSeries.readPlan(series).get("runs");
             Path runDir = started.containsKey(Long.toString(seed))
                     ? RunDirectory.experimentRoot(id).resolve(started.get(Long.toString(seed))) : null;
-            out.printf("%n== seed %d (%d of %d)%n", seed, i + 1, seedList.size());
+            out.println();
+            out.println(Messages.get("series.seed", seed, i + 1, seedList.size()));
             if (runDir != null && RunDirectory.isFinished(runDir)) {
-                out.println("already finished: " + runDir);
+                out.println(Messages.get("series.already-finished", runDir));
                 reports.add(RunDirectory.readReport(runDir));
                 continue;
             }

@@ -1,5 +1,8 @@
 package dlbank.cli;
 
+import dlbank.bank.TextWidth;
+import dlbank.i18n.Messages;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,37 +18,38 @@ final class RunSummary {
     @SuppressWarnings("unchecked")
     static void print(PrintWriter out, Map<String, Object> report, Path runDir) {
         out.println();
-        out.printf("%s finished in %s%n", report.get("experiment"), duration(((Number) report.get("wall_seconds")).doubleValue()));
+        out.println(Messages.get("summary.finished", report.get("experiment"),
+                duration(((Number) report.get("wall_seconds")).doubleValue())));
         Map<String, Object> metrics = (Map<String, Object>) report.get("metrics");
-        out.println("  metric                             value");
+        out.println("  " + Messages.get("summary.metric-heading"));
         int shown = 0;
         for (Map.Entry<String, Object> metric : metrics.entrySet()) {
             if (shown++ == MAX_METRICS) {
-                out.printf("  ... %d more in report.json%n", metrics.size() - MAX_METRICS);
+                out.println("  " + Messages.get("summary.more", metrics.size() - MAX_METRICS, "report.json"));
                 break;
             }
             out.printf("  %-32s %s%n", metric.getKey(), format(((Number) metric.getValue()).doubleValue()));
         }
         printClaims(out, report);
         out.println();
-        out.println("report: " + runDir.resolve("report.json"));
+        out.println(Messages.get("summary.report", runDir.resolve("report.json")));
         out.flush();
     }
 
-    /** The claims of one run with their verdicts and measured values. */
+    /** The claims of one run with their verdicts and measured values; in Chinese, their Chinese text and note. */
     @SuppressWarnings("unchecked")
     static void printClaims(PrintWriter out, Map<String, Object> report) {
         out.println();
-        out.println("  claims");
+        out.println("  " + Messages.get("summary.claims"));
         for (Map<String, Object> claim : (List<Map<String, Object>>) report.get("claims")) {
-            Boolean held = (Boolean) claim.get("held");
-            String verdict = held == null ? "not checked" : held ? "held" : "NOT HELD";
-            out.printf("  %-13s %s%n", "[" + verdict + "]", claim.get("text"));
+            out.printf("  %s %s%n", pad("[" + verdict((Boolean) claim.get("held")) + "]", 13), localized(claim, "text"));
             Map<String, Object> measured = (Map<String, Object>) claim.get("measured");
             StringBuilder values = new StringBuilder();
             measured.forEach((key, value) -> values.append(values.length() == 0 ? "" : ", ").append(key).append(" = ")
                     .append(format(((Number) value).doubleValue())));
-            out.printf("  %-13s measured: %s%s%n", "", values, claim.containsKey("note") ? "; " + claim.get("note") : "");
+            out.printf("  %-13s %s%n", "", claim.containsKey("note")
+                    ? Messages.get("summary.measured-note", values, localized(claim, "note"))
+                    : Messages.get("summary.measured", values));
         }
         out.flush();
     }
@@ -55,13 +59,16 @@ final class RunSummary {
     static void printSeries(PrintWriter out, Map<String, Object> summary, Path seriesDir) {
         List<Object> seeds = (List<Object>) summary.get("seeds");
         out.println();
-        out.printf("%s over %d seeds %s%n", summary.get("experiment"), seeds.size(), seeds);
-        out.printf("  %-30s %10s %10s %23s %10s %10s%n", "metric", "mean", "sd", "95% interval", "min", "max");
+        out.println(Messages.get("series.over", summary.get("experiment"), seeds.size(), seeds));
+        out.printf("  %s %s %s %s %s %s%n", pad(Messages.get("series.column.metric"), 30),
+                padLeft(Messages.get("series.column.mean"), 10), padLeft(Messages.get("series.column.sd"), 10),
+                padLeft(Messages.get("series.column.interval"), 23), padLeft(Messages.get("series.column.min"), 10),
+                padLeft(Messages.get("series.column.max"), 10));
         Map<String, Object> metrics = (Map<String, Object>) summary.get("metrics");
         int shown = 0;
         for (Map.Entry<String, Object> metric : metrics.entrySet()) {
             if (shown++ == MAX_METRICS) {
-                out.printf("  ... %d more in summary.json%n", metrics.size() - MAX_METRICS);
+                out.println("  " + Messages.get("summary.more", metrics.size() - MAX_METRICS, "summary.json"));
                 break;
             }
             Map<String, Object> stats = (Map<String, Object>) metric.getValue();
@@ -72,25 +79,44 @@ final class RunSummary {
         List<Map<String, Object>> claims = (List<Map<String, Object>>) summary.get("claims");
         if (!claims.isEmpty()) {
             out.println();
-            out.println("  claims on the summary");
+            out.println("  " + Messages.get("series.claims"));
             for (Map<String, Object> claim : claims) {
-                Boolean held = (Boolean) claim.get("held");
-                out.printf("  %-13s %s%n", "[" + (held == null ? "not checked" : held ? "held" : "NOT HELD") + "]",
-                        claim.get("text"));
+                out.printf("  %s %s%n", pad("[" + verdict((Boolean) claim.get("held")) + "]", 13), localized(claim, "text"));
                 StringBuilder values = new StringBuilder();
                 ((Map<String, Object>) claim.get("measured")).forEach((key, value) -> values
                         .append(values.length() == 0 ? "" : ", ").append(key).append(" = ").append(number(value)));
-                out.printf("  %-13s measured: %s%n", "", values);
+                out.printf("  %-13s %s%n", "", Messages.get("summary.measured", values));
             }
         }
         out.println();
-        out.println("  single-run claims, per seed");
+        out.println("  " + Messages.get("series.per-seed"));
         for (Map<String, Object> tally : (List<Map<String, Object>>) summary.get("per_seed_claims")) {
-            out.printf("  %-13s %s%n", "[" + tally.get("held_in") + " of " + tally.get("checked_in") + "]", tally.get("text"));
+            out.printf("  %s %s%n", pad(Messages.get("series.tally", tally.get("held_in"), tally.get("checked_in")), 13),
+                    localized(tally, "text"));
         }
         out.println();
-        out.println("summary: " + seriesDir.resolve("summary.json"));
+        out.println(Messages.get("series.summary", seriesDir.resolve("summary.json")));
         out.flush();
+    }
+
+    /** "held", "NOT HELD" or "not checked", in the output's language. */
+    private static String verdict(Boolean held) {
+        return Messages.get(held == null ? "verdict.not-checked" : held ? "verdict.held" : "verdict.not-held");
+    }
+
+    /** A claim's text or note: the Chinese one ({@code text_zh}, {@code note_zh}) in Chinese when there is one. */
+    private static Object localized(Map<String, Object> claim, String field) {
+        Object chinese = claim.get(field + "_zh");
+        return Messages.chinese() && chinese != null && !chinese.toString().isBlank() ? chinese : claim.get(field);
+    }
+
+    /** Pads on the right to a display width: a Chinese character takes two columns. */
+    private static String pad(String text, int width) {
+        return text + " ".repeat(Math.max(0, width - TextWidth.of(text)));
+    }
+
+    private static String padLeft(String text, int width) {
+        return " ".repeat(Math.max(0, width - TextWidth.of(text))) + text;
     }
 
     private static String number(Object value) {

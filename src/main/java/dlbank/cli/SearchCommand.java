@@ -13,14 +13,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank search WORDS}: entries that contain every word, in Chinese or English; title matches first. */
-@Command(name = "search", mixinStandardHelpOptions = true,
-        description = "Find questions by Chinese or English words (all words must occur); title matches first.")
+@Command(name = "search", mixinStandardHelpOptions = true)
 final class SearchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "WORD", description = "Words to find, e.g. dropout, 正则化.")
+    @Parameters(arity = "1..*", paramLabel = "WORD")
     List<String> words;
 
     @Mixin

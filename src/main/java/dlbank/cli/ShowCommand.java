@@ -21,14 +21,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code dlbank show ID}: one entry rendered for the terminal, then the latest measured results. */
-@Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Show a question and its answer, followed by the latest measured results of its experiments.")
+@Command(name = "show", mixinStandardHelpOptions = true)
 final class ShowCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "Entry id (concept/cnn), its last part (cnn) or its number (5).")
+    @Parameters(paramLabel = "ID")
     String id;
 
     @Mixin
@@ -40,7 +39,7 @@ final class ShowCommand implements Callable<Integer> {
         String language = languageOption.resolve();
         Bank bank = Bank.load();
         BankEntry entry = bank.find(id, language).orElseThrow(() -> UserException.usage(
-                "no entry '" + id + "' in the bank; 'dlbank list' shows the " + bank.ids().size() + " entries"));
+                "error.show.unknown", id, bank.ids().size()));
         int width = Terminal.width();
         TerminalMarkdown renderer = new TerminalMarkdown(width, Terminal.interactive());
         String header = "# " + entry.number() + ". " + entry.title() + "\n\n`" + entry.id() + "` · " + entry.topic() + "\n\n";

@@ -1,6 +1,7 @@
 package dlbank.cli;
 
 import dlbank.experiment.ProgressSink;
+import dlbank.i18n.Messages;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -85,8 +86,8 @@ final class TerminalProgress implements ProgressSink {
             }
             lastPrint = now;
             long etaSeconds = Math.round((now - start) / 1e9 * (total - done) / Math.max(1, done));
-            err.printf("%s  %d/%d (%d%%)  %s  ETA %d:%02d%n", task, done, total, 100 * done / total, figures,
-                    etaSeconds / 60, etaSeconds % 60);
+            err.printf("%s  %d/%d (%d%%)  %s  %s %d:%02d%n", task, done, total, 100 * done / total, figures,
+                    Messages.get("progress.eta"), etaSeconds / 60, etaSeconds % 60);
             err.flush();
         }
 

@@ -25,30 +25,30 @@ final class TextFiles {
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {
-                throw UserException.input(file + ": is a folder, not a text file");
+                throw UserException.input("error.file.folder", file);
             }
             if (Files.size(file) > MAX_BYTES) {
-                throw UserException.input(file + ": larger than 50 MB; not a file of reviews");
+                throw UserException.input("error.reviews.too-large", file);
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw UserException.input(file + ": no such file");
+            throw UserException.input("error.file.missing", file);
         } catch (IOException e) {
-            throw UserException.input(file + ": cannot read (" + e.getMessage() + ")");
+            throw UserException.input("error.file.cannot-read", file, e.getMessage());
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw UserException.input(file + ": not a UTF-8 text file");
+            throw UserException.input("error.file.not-utf8", file);
         }
         if (text.indexOf('\0') >= 0) {
-            throw UserException.input(file + ": not a text file (it holds binary data)");
+            throw UserException.input("error.file.binary", file);
         }
         List<String> lines = text.lines().filter(line -> !line.isBlank()).toList();
         if (lines.isEmpty()) {
-            throw UserException.input(file + ": holds no reviews (every line is empty)");
+            throw UserException.input("error.reviews.empty", file);
         }
         return lines;
     }

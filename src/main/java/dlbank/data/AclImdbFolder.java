@@ -70,8 +70,7 @@ final class AclImdbFolder {
     /** Every {@code *.txt} of the folder, in file-name order so that runs are repeatable. */
     private static void readLabel(Path folder, boolean positive, List<Review> reviews) {
         if (!Files.isDirectory(folder)) {
-            throw UserException.input(folder + ": no such folder (an aclImdb folder holds train/pos, train/neg,"
-                    + " test/pos and test/neg)");
+            throw UserException.input("error.acl.no-folder", folder);
         }
         List<Path> files;
         try (Stream<Path> listing = Files.list(folder)) {
@@ -79,10 +78,10 @@ final class AclImdbFolder {
                     .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
                     .toList();
         } catch (IOException e) {
-            throw UserException.input(folder + ": cannot list the folder (" + reason(e) + ")");
+            throw UserException.input("error.acl.cannot-list", folder, reason(e));
         }
         if (files.isEmpty()) {
-            throw UserException.input(folder + ": no reviews (no .txt files) in this aclImdb folder");
+            throw UserException.input("error.acl.no-reviews", folder);
         }
         for (Path file : files) {
             reviews.add(new Review(readReview(file), positive));
@@ -93,9 +92,9 @@ final class AclImdbFolder {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
-            throw UserException.input(file + ": not a UTF-8 text file");
+            throw UserException.input("error.file.not-utf8", file);
         } catch (IOException e) {
-            throw UserException.input(file + ": cannot read the review (" + reason(e) + ")");
+            throw UserException.input("error.acl.cannot-read", file, reason(e));
         }
     }
 

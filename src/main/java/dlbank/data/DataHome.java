@@ -113,14 +113,13 @@ public final class DataHome {
             for (Map.Entry<String, String> pinned : set.sha256ByFile().entrySet()) {
                 Path file = extracted.resolve(pinned.getKey());
                 if (!Files.isRegularFile(file)) {
-                    throw new UserException(UserException.UNAVAILABLE,
-                            set.source().describe() + " has no " + set.source().innerDir() + "/" + pinned.getKey());
+                    throw UserException.unavailable("error.fetch.missing-file",
+                            set.source().describe(), set.source().innerDir(), pinned.getKey());
                 }
                 String actual = Hashes.sha256Hex(file);
                 if (!actual.equals(pinned.getValue())) {
-                    throw new UserException(UserException.UNAVAILABLE, String.format(
-                            "%s from %s: SHA-256 %s, expected %s; nothing was installed",
-                            pinned.getKey(), set.source().describe(), actual, pinned.getValue()));
+                    throw UserException.unavailable("error.fetch.sha256",
+                            pinned.getKey(), set.source().describe(), actual, pinned.getValue());
                 }
                 Files.move(file, staged.resolve(pinned.getKey()));
             }
@@ -135,7 +134,7 @@ public final class DataHome {
                     set.id(), set.sha256ByFile().size(), target, (System.nanoTime() - start) / 1e9));
             return target;
         } catch (IOException e) {
-            throw new UserException(UserException.UNAVAILABLE, "fetching " + set.id() + " into " + root + " failed: " + e);
+            throw UserException.unavailable("error.fetch.failed", set.id(), root, e);
         } finally {
             if (work != null) {
                 AtomicFiles.deleteTreeQuietly(work);

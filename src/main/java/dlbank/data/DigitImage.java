@@ -31,16 +31,16 @@ public final class DigitImage {
     /** Reads a PNG, JPEG, GIF or BMP file; one line if it is not an image. */
     public static BufferedImage read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw UserException.input(file + ": no such file");
+            throw UserException.input("error.file.missing", file);
         }
         try {
             BufferedImage image = ImageIO.read(file.toFile());
             if (image == null) {
-                throw UserException.input(file + ": not an image (expected a PNG or JPEG file)");
+                throw UserException.input("error.image.not-image", file);
             }
             return image;
         } catch (IOException e) {
-            throw UserException.input(file + ": unreadable image (" + e.getMessage() + ")");
+            throw UserException.input("error.image.unreadable", file, e.getMessage());
         }
     }
 
@@ -52,7 +52,7 @@ public final class DigitImage {
         removeBackground(ink, borderMedian(ink, width, height));
         int[] box = inkBox(ink, width, height, 0.25f);
         if (box == null) {
-            throw UserException.input(name + ": no digit found (the image is blank or has no contrast)");
+            throw UserException.input("error.image.no-digit", name);
         }
         int boxWidth = box[2] - box[0] + 1;
         int boxHeight = box[3] - box[1] + 1;

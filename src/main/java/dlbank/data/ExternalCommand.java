@@ -33,12 +33,10 @@ final class ExternalCommand {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return new Outcome(process.waitFor(), output);
         } catch (IOException e) {
-            throw new UserException(UserException.UNAVAILABLE,
-                    "cannot run '" + command.get(0) + "': " + e.getMessage()
-                            + " (is it installed? or pass --data-dir with the files already on disk)");
+            throw UserException.unavailable("error.external.cannot-run", command.get(0), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UserException(UserException.UNAVAILABLE, "interrupted while running " + command.get(0));
+            throw UserException.unavailable("error.external.interrupted", command.get(0));
         }
     }
 
@@ -46,9 +44,8 @@ final class ExternalCommand {
     static Outcome runOrFail(Path workingDir, List<String> command, String what) {
         Outcome outcome = run(workingDir, command);
         if (!outcome.ok()) {
-            throw new UserException(UserException.UNAVAILABLE,
-                    what + " failed: '" + String.join(" ", command) + "' exited with "
-                            + outcome.exitCode() + ": " + outcome.lastLine());
+            throw UserException.unavailable("error.external.failed", what, String.join(" ", command),
+                    outcome.exitCode(), outcome.lastLine());
         }
         return outcome;
     }

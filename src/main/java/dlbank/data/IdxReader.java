@@ -35,7 +35,7 @@ public final class IdxReader {
     public static IdxFile read(Path file) {
         byte[] bytes = readAll(file);
         if (bytes.length == 0) {
-            throw UserException.input(file + ": empty file, expected an IDX file");
+            throw UserException.input("error.idx.empty", file);
         }
         if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
             bytes = gunzip(file, bytes);
@@ -45,42 +45,37 @@ public final class IdxReader {
 
     static IdxFile parse(Path file, byte[] bytes) {
         if (bytes.length < 4) {
-            throw UserException.input(file + ": truncated IDX header (" + bytes.length + " bytes)");
+            throw UserException.input("error.idx.header-bytes", file, bytes.length);
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes); // big-endian by default, as IDX is
         int magic = buffer.getInt();
         int type = (magic >>> 8) & 0xff;
         int rank = magic & 0xff;
         if ((magic >>> 16) != 0 || rank < 1 || rank > 4) {
-            throw UserException.input(String.format(
-                    "%s: not an IDX file (magic number 0x%08x; expected 0x0000080N)", file, magic));
+            throw UserException.input("error.idx.magic", file, String.format("0x%08x", magic));
         }
         if (type != UNSIGNED_BYTE) {
-            throw UserException.input(String.format(
-                    "%s: IDX data type 0x%02x is not supported (only 0x08, unsigned byte)", file, type));
+            throw UserException.input("error.idx.type", file, String.format("0x%02x", type));
         }
         if (bytes.length < 4 + 4 * rank) {
-            throw UserException.input(file + ": truncated IDX header (" + rank + " dimensions declared)");
+            throw UserException.input("error.idx.header-dimensions", file, rank);
         }
         int[] dimensions = new int[rank];
         long expected = 1;
         for (int i = 0; i < rank; i++) {
             dimensions[i] = buffer.getInt();
             if (dimensions[i] <= 0) {
-                throw UserException.input(file + ": IDX dimension " + i + " is " + dimensions[i]);
+                throw UserException.input("error.idx.dimension", file, i, dimensions[i]);
             }
             expected *= dimensions[i];
         }
         long actual = bytes.length - 4L - 4L * rank;
         if (actual < expected) {
-            throw UserException.input(String.format(
-                    "%s: truncated: header %s needs %d data bytes, found %d",
-                    file, Arrays.toString(dimensions), expected, actual));
+            throw UserException.input("error.idx.truncated", file, Arrays.toString(dimensions), expected, actual);
         }
         if (actual > expected) {
-            throw UserException.input(String.format(
-                    "%s: %d unexpected bytes after the data of %s", file, actual - expected,
-                    Arrays.toString(dimensions)));
+            throw UserException.input("error.idx.trailing", file, actual - expected,
+                    Arrays.toString(dimensions));
         }
         return new IdxFile(dimensions, Arrays.copyOfRange(bytes, 4 + 4 * rank, bytes.length));
     }
@@ -89,9 +84,9 @@ public final class IdxReader {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw UserException.input(file + ": no such file");
+            throw UserException.input("error.file.missing", file);
         } catch (IOException e) {
-            throw UserException.input(file + ": cannot read (" + e.getMessage() + ")");
+            throw UserException.input("error.file.cannot-read", file, e.getMessage());
         }
     }
 
@@ -99,7 +94,7 @@ public final class IdxReader {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw UserException.input(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")");
+            throw UserException.input("error.idx.gzip", file, e.getMessage());
         }
     }
 }

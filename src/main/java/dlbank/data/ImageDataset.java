@@ -42,22 +42,20 @@ public record ImageDataset(String name, byte[] pixels, byte[] labels, int height
         IdxReader.IdxFile images = IdxReader.read(imagesFile);
         IdxReader.IdxFile labels = IdxReader.read(labelsFile);
         if (images.dimensions().length != 3) {
-            throw UserException.input(imagesFile + ": expected 3 dimensions (count, rows, columns), found "
-                    + images.dimensions().length);
+            throw UserException.input("error.images.dimensions", imagesFile, images.dimensions().length);
         }
         if (labels.dimensions().length != 1) {
-            throw UserException.input(labelsFile + ": expected 1 dimension (count), found "
-                    + labels.dimensions().length);
+            throw UserException.input("error.labels.dimensions", labelsFile, labels.dimensions().length);
         }
         if (images.count() != labels.count()) {
-            throw UserException.input(String.format("%s holds %d images but %s holds %d labels",
-                    imagesFile, images.count(), labelsFile, labels.count()));
+            throw UserException.input("error.images.count-mismatch",
+                    imagesFile, images.count(), labelsFile, labels.count());
         }
         byte[] labelBytes = labels.data();
         for (int i = 0; i < labelBytes.length; i++) {
             if (labelBytes[i] < 0 || labelBytes[i] > 9) {
-                throw UserException.input(String.format("%s: label %d of item %d is outside 0-9",
-                        labelsFile, labelBytes[i] & 0xff, i));
+                throw UserException.input("error.labels.range",
+                        labelsFile, labelBytes[i] & 0xff, i);
             }
         }
         return new ImageDataset(name, images.data(), labelBytes, images.dimensions()[1], images.dimensions()[2], 10);

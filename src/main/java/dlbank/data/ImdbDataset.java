@@ -34,40 +34,40 @@ public record ImdbDataset(List<Review> reviews) {
 
     public static ImdbDataset read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw UserException.input(file + ": no such file");
+            throw UserException.input("error.file.missing", file);
         }
         try (JsonParser parser = new JsonFactory().createParser(file.toFile())) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw UserException.input(file + ": expected a JSON array of reviews");
+                throw UserException.input("error.imdb.not-array", file);
             }
             List<Review> reviews = new ArrayList<>();
             JsonToken token;
             while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
                 if (token == null) {
-                    throw UserException.input(file + ": truncated after " + reviews.size() + " reviews");
+                    throw UserException.input("error.imdb.truncated", file, reviews.size());
                 }
                 reviews.add(readReview(parser, file, reviews.size()));
             }
             if (parser.nextToken() != null) {
-                throw UserException.input(file + ": unexpected content after the array of reviews");
+                throw UserException.input("error.imdb.trailing", file);
             }
             if (reviews.isEmpty()) {
-                throw UserException.input(file + ": the array holds no reviews");
+                throw UserException.input("error.imdb.no-reviews", file);
             }
             return new ImdbDataset(List.copyOf(reviews));
         } catch (NoSuchFileException e) {
-            throw UserException.input(file + ": no such file");
+            throw UserException.input("error.file.missing", file);
         } catch (JsonParseException e) {
-            throw UserException.input(file + ": not valid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+            throw UserException.input("error.json.invalid", file, e.getLocation().getLineNr(),
+                    e.getLocation().getColumnNr());
         } catch (IOException e) {
-            throw UserException.input(file + ": cannot read (" + e.getMessage() + ")");
+            throw UserException.input("error.file.cannot-read", file, e.getMessage());
         }
     }
 
     private static Review readReview(JsonParser parser, Path file, int index) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
-            throw UserException.input(file + ": review " + index + " is not an object");
+            throw UserException.input("error.imdb.review-not-object", file, index);
         }
         String text = null;
         Integer label = null;
@@ -79,19 +79,19 @@ public record ImdbDataset(List<Review> reviews) {
             } else if (field.equals("s") && value == JsonToken.VALUE_NUMBER_INT) {
                 label = parser.getIntValue();
             } else if (field.equals("t") || field.equals("s")) {
-                throw UserException.input(file + ": review " + index + " has a " + value + " in \"" + field + "\"");
+                throw UserException.input("error.imdb.review-bad-value", file, index, value, field);
             } else {
                 parser.skipChildren();
             }
         }
         if (parser.currentToken() != JsonToken.END_OBJECT) {
-            throw UserException.input(file + ": truncated inside review " + index);
+            throw UserException.input("error.imdb.truncated-review", file, index);
         }
         if (text == null || label == null) {
-            throw UserException.input(file + ": review " + index + " lacks \"" + (text == null ? "t" : "s") + "\"");
+            throw UserException.input("error.imdb.review-lacks", file, index, text == null ? "t" : "s");
         }
         if (label != 0 && label != 1) {
-            throw UserException.input(file + ": review " + index + " has label " + label + " (expected 0 or 1)");
+            throw UserException.input("error.imdb.review-label", file, index, label);
         }
         return new Review(text, label == 1);
     }

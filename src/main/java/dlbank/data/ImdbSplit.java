@@ -52,9 +52,8 @@ public record ImdbSplit(List<Review> train, List<Review> test, String descriptio
         long positives = reviews.stream().filter(Review::positive).count();
         long negatives = reviews.size() - positives;
         if (positives < 2 || negatives < 2) {
-            throw UserException.input(String.format(Locale.ROOT,
-                    "%s: %,d positive and %,d negative reviews; a train/test split needs at least 2 of each label",
-                    source, positives, negatives));
+            throw UserException.input("error.imdb.split-labels", source,
+                    String.format(Locale.ROOT, "%,d", positives), String.format(Locale.ROOT, "%,d", negatives));
         }
         Random random = new Random(SPLIT_SEED);
         List<Review> train = new ArrayList<>();

@@ -26,9 +26,8 @@ final class PackageFetcher {
         Path tarball = single(work, "*.tgz", "npm pack " + spec);
         String integrity = Hashes.npmIntegrity(tarball);
         if (!integrity.equals(source.integrity())) {
-            throw new UserException(UserException.UNAVAILABLE, String.format(
-                    "%s: the tarball's integrity %s does not match the pinned %s; nothing was installed",
-                    spec, integrity, source.integrity()));
+            throw UserException.unavailable("error.fetch.integrity",
+                    spec, integrity, source.integrity());
         }
         progress.accept(String.format("  %s: %.1f MB, integrity (SHA-512) verified; extracting", spec,
                 Files.size(tarball) / 1e6));
@@ -50,17 +49,16 @@ final class PackageFetcher {
         ExternalCommand.Outcome outcome = ExternalCommand.run(work, List.of("apt-get", "download", name));
         if (!outcome.ok() && outcome.output().contains("Unable to locate package")) {
             if (!isRoot()) {
-                throw new UserException(UserException.UNAVAILABLE, String.format(
-                        "Debian's package lists do not know %s yet: run 'sudo apt-get update', then 'dlbank data fetch %s'",
-                        name, "fashion-mnist"));
+                throw UserException.unavailable("error.fetch.apt-lists",
+                        name, "fashion-mnist");
             }
             progress.accept("  the package lists are empty; running apt-get update ...");
             ExternalCommand.runOrFail(work, List.of("apt-get", "update"), "apt-get update");
             outcome = ExternalCommand.run(work, List.of("apt-get", "download", name));
         }
         if (!outcome.ok()) {
-            throw new UserException(UserException.UNAVAILABLE,
-                    "apt-get download " + name + " failed (exit " + outcome.exitCode() + "): " + outcome.lastLine());
+            throw UserException.unavailable("error.fetch.apt-download",
+                    name, outcome.exitCode(), outcome.lastLine());
         }
         Path deb = single(work, "*.deb", "apt-get download " + name);
         progress.accept(String.format("  %s: %.1f MB; unpacking", deb.getFileName(), Files.size(deb) / 1e6));
@@ -81,8 +79,8 @@ final class PackageFetcher {
             stream.forEach(matches::add);
         }
         if (matches.size() != 1) {
-            throw new UserException(UserException.UNAVAILABLE,
-                    producer + " left " + matches.size() + " files matching " + glob + " (expected one)");
+            throw UserException.unavailable("error.fetch.files",
+                    producer, matches.size(), glob);
         }
         return matches.get(0);
     }

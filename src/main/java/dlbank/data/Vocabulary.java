@@ -151,30 +151,27 @@ public final class Vocabulary {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw UserException.input(file + ": no such file");
+            throw UserException.input("error.file.missing", file);
         } catch (CharacterCodingException e) {
-            throw UserException.input(file + ": not a dlbank vocabulary file (not UTF-8 text)");
+            throw UserException.input("error.vocabulary.not-utf8", file);
         } catch (IOException e) {
-            throw UserException.input(file + ": cannot read (" + e.getMessage() + ")");
+            throw UserException.input("error.file.cannot-read", file, e.getMessage());
         }
         Matcher header = HEADER.matcher(lines.isEmpty() ? "" : lines.get(0));
         if (!header.matches()) {
-            throw UserException.input(file + ": not a dlbank vocabulary file (its first line is not"
-                    + " \"# dlbank vocabulary, format 1, N words ...\")");
+            throw UserException.input("error.vocabulary.header", file);
         }
         if (!header.group(1).equals(Integer.toString(FORMAT_VERSION))) {
-            throw UserException.input(file + ": vocabulary format " + header.group(1) + ", this dlbank reads format "
-                    + FORMAT_VERSION);
+            throw UserException.input("error.vocabulary.format", file, header.group(1), FORMAT_VERSION);
         }
         List<String> words = lines.subList(1, lines.size());
         if (!header.group(2).equals(Integer.toString(words.size()))) {
-            throw UserException.input(file + ": the header announces " + header.group(2) + " words but "
-                    + words.size() + " follow");
+            throw UserException.input("error.vocabulary.count", file, header.group(2), words.size());
         }
         try {
             return new Vocabulary(words);
         } catch (IllegalArgumentException e) {
-            throw UserException.input(file + ": corrupt vocabulary (" + e.getMessage() + ")");
+            throw UserException.input("error.vocabulary.corrupt", file, e.getMessage());
         }
     }
 }

@@ -59,11 +59,10 @@ public final class ExperimentRegistry {
     public static Experiment require(String id) {
         return find(id).orElseThrow(() -> {
             if (PLANNED.containsKey(id)) {
-                return UserException.usage("experiment " + id + " (" + PLANNED.get(id)
-                        + ") is not available yet; 'dlbank list' shows the ones that are");
+                return UserException.usage("error.experiment.planned", id, PLANNED.get(id));
             }
             String known = String.join(", ", EXPERIMENTS.stream().map(Experiment::id).toList());
-            return UserException.usage("unknown experiment '" + id + "'; known: " + known);
+            return UserException.usage("error.experiment.unknown", id, known);
         });
     }
 

@@ -52,11 +52,11 @@ public record RunConfig(long seed, Integer epochs, Integer batchSize, boolean qu
         try {
             int parsed = Integer.parseInt(value.trim());
             if (parsed < min || parsed > max) {
-                throw UserException.usage("--" + name + " must lie in " + min + ".." + max + ", not " + parsed);
+                throw UserException.usage("error.option.range", name, min, max, parsed);
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw UserException.usage("--" + name + " expects a whole number, not '" + value + "'");
+            throw UserException.usage("error.option.not-integer", name, value);
         }
     }
 
@@ -69,11 +69,11 @@ public record RunConfig(long seed, Integer epochs, Integer batchSize, boolean qu
         try {
             double parsed = Double.parseDouble(value.trim());
             if (!(parsed >= min && parsed <= max)) {
-                throw UserException.usage("--" + name + " must lie in " + min + ".." + max + ", not " + value);
+                throw UserException.usage("error.option.range", name, min, max, value);
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw UserException.usage("--" + name + " expects a number, not '" + value + "'");
+            throw UserException.usage("error.option.not-number", name, value);
         }
     }
 

@@ -46,7 +46,7 @@ public final class SeedSeries {
                 for (String part : spec.split(",")) {
                     long seed = Long.parseLong(part.trim());
                     if (seeds.contains(seed)) {
-                        throw UserException.usage("--seeds " + spec + ": seed " + seed + " appears twice");
+                        throw UserException.usage("error.seeds.twice", spec, seed);
                     }
                     seeds.add(seed);
                 }
@@ -57,10 +57,10 @@ public final class SeedSeries {
                 }
             }
         } catch (NumberFormatException e) {
-            throw UserException.usage("--seeds " + spec + ": expected a count (5) or a list of seeds (1,2,7)");
+            throw UserException.usage("error.seeds.format", spec);
         }
         if (seeds.size() < 2 || seeds.size() > MAX_SEEDS) {
-            throw UserException.usage("--seeds " + spec + ": between 2 and " + MAX_SEEDS + " seeds, not " + seeds.size());
+            throw UserException.usage("error.seeds.count", spec, MAX_SEEDS, seeds.size());
         }
         return seeds;
     }
@@ -222,7 +222,7 @@ public final class SeedSeries {
         try {
             return JSON.readValue(file.toFile(), Map.class);
         } catch (IOException e) {
-            throw UserException.input(file + ": unreadable (" + e.getMessage() + ")");
+            throw UserException.input("error.file.unreadable", file, e.getMessage());
         }
     }
 }

@@ -73,7 +73,7 @@ public final class SavedModel {
     public static Model load(Path dir, String architecture, Supplier<Block> blockFactory, Device device) {
         Map<String, Object> json = readArchitecture(dir);
         if (!architecture.equals(json.get("architecture"))) {
-            throw UserException.input(dir + " holds a " + json.get("architecture") + " model, not " + architecture);
+            throw UserException.input("error.model.wrong-architecture", dir, json.get("architecture"), architecture);
         }
         Model model = Model.newInstance(architecture, device);
         model.setBlock(blockFactory.get());
@@ -81,7 +81,7 @@ public final class SavedModel {
             model.load(dir, (String) json.get("name"));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw UserException.input(dir + ": cannot load the parameters (" + e.getMessage() + ")");
+            throw UserException.input("error.model.cannot-load", dir, e.getMessage());
         }
         return model;
     }
@@ -102,16 +102,16 @@ public final class SavedModel {
     private static Map<String, Object> readArchitecture(Path dir) {
         Path archFile = dir.resolve(ARCHITECTURE_FILE);
         if (!Files.isRegularFile(archFile)) {
-            throw UserException.input(dir + ": not a saved dlbank model (no " + ARCHITECTURE_FILE + ")");
+            throw UserException.input("error.model.not-saved-model", dir, ARCHITECTURE_FILE);
         }
         try {
             Map<String, Object> json = JSON.readValue(archFile.toFile(), Map.class);
             if (json == null || !(json.get("architecture") instanceof String) || !(json.get("name") instanceof String)) {
-                throw UserException.input(archFile + ": not a dlbank model description");
+                throw UserException.input("error.model.not-description", archFile);
             }
             return json;
         } catch (IOException e) {
-            throw UserException.input(archFile + ": unreadable (" + e.getMessage() + ")");
+            throw UserException.input("error.file.unreadable", archFile, e.getMessage());
         }
     }
 }

@@ -77,13 +77,12 @@ public final class SentimentModel implements AutoCloseable {
             encoding = new Encoding(((Number) settings.get("length")).intValue(),
                     Vocabulary.Truncation.valueOf((String) settings.get("truncation")));
         } catch (RuntimeException e) {
-            throw UserException.input(dir.resolve(SavedModel.ARCHITECTURE_FILE) + ": incomplete settings of a "
-                    + ARCHITECTURE + " model (" + e.getMessage() + ")");
+            throw UserException.input("error.model.incomplete-settings", dir.resolve(SavedModel.ARCHITECTURE_FILE),
+                    ARCHITECTURE, e.getMessage());
         }
         Vocabulary vocabulary = Vocabulary.load(dir.resolve(VOCABULARY_FILE));
         if (vocabulary.size() != config.vocabularySize()) {
-            throw UserException.input(dir + ": the vocabulary has " + vocabulary.size() + " ids, the model "
-                    + config.vocabularySize());
+            throw UserException.input("error.model.vocabulary-size", dir, vocabulary.size(), config.vocabularySize());
         }
         Model model = SavedModel.load(dir, ARCHITECTURE, () -> new TextClassifier(config), device);
         return new SentimentModel(model, vocabulary, encoding, config);
@@ -96,8 +95,8 @@ public final class SentimentModel implements AutoCloseable {
         for (int i = 0; i < texts.size(); i++) {
             List<String> tokens = TextTokenizer.tokenize(texts.get(i));
             if (tokens.isEmpty()) {
-                throw UserException.input("text " + (i + 1) + " has no words to read"
-                        + (texts.get(i).isBlank() ? " (it is empty)" : ": \"" + abbreviate(texts.get(i)) + "\""));
+                throw texts.get(i).isBlank() ? UserException.input("error.text.empty", i + 1)
+                        : UserException.input("error.text.no-words", i + 1, abbreviate(texts.get(i)));
             }
             System.arraycopy(vocabulary.encode(tokens, length, encoding.truncation()), 0, ids, i * length, length);
         }

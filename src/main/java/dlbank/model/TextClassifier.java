@@ -112,6 +112,22 @@ public final class TextClassifier extends AbstractBlock {
         return recurrentLayer(config.cell() == Cell.BILSTM ? Cell.LSTM : config.cell(), config.hiddenSize());
     }
 
+    /**
+     * Sets an initialised LSTM's forget-gate bias to 1 so the layer starts out keeping its cell state
+     * (Gers, Schmidhuber &amp; Cummins, 2000; Jozefowicz, Zaremba &amp; Sutskever, 2015; Keras does it by
+     * default). PyTorch orders each bias vector by gate as input, forget, cell, output, and keeps two
+     * bias vectors; the input-side one gets the 1.
+     */
+    public static void openForgetGates(Block lstm) {
+        for (var parameter : lstm.getParameters()) {
+            if (parameter.getKey().endsWith("i2h_BIAS")) {
+                NDArray bias = parameter.getValue().getArray();
+                long hidden = bias.getShape().get(0) / 4;
+                bias.set(new ai.djl.ndarray.index.NDIndex(hidden + ":" + 2 * hidden), 1f);
+            }
+        }
+    }
+
     /** One recurrent layer over (N, T, features), returning every step's state (N, T, hidden). */
     public static Block recurrentLayer(Cell cell, int hidden) {
         return switch (cell) {

@@ -39,8 +39,14 @@ public final class Denoiser implements AutoCloseable {
         NDList outputs = new NDList();
         for (long from = 0; from < n; from += 500) {
             long to = Math.min(n, from + 500);
-            NDArray batch = images.get(manager, new NDIndex().addSliceDim(from, to));
-            outputs.add(Activation.sigmoid(model.getBlock().forward(store, new NDList(batch), false).singletonOrThrow()));
+            // The layers' activations live in the batch's own manager and go with it; only the output stays.
+            try (NDManager batchManager = manager.newSubManager()) {
+                NDArray batch = images.get(batchManager, new NDIndex().addSliceDim(from, to));
+                NDArray output = Activation.sigmoid(model.getBlock().forward(store, new NDList(batch), false)
+                        .singletonOrThrow());
+                output.attach(manager);
+                outputs.add(output);
+            }
         }
         return outputs.size() == 1 ? outputs.get(0) : ai.djl.ndarray.NDArrays.concat(outputs, 0);
     }

@@ -99,7 +99,7 @@ public final class DigitGenerator implements AutoCloseable {
         try {
             parsed = GanModels.Kind.parse(String.valueOf(kind));
         } catch (IllegalArgumentException e) {
-            throw UserException.input(dir + ": the saved generator names no known model ('" + kind + "')");
+            throw UserException.input("error.model.unknown-generator", dir, kind);
         }
         return new DigitGenerator(SavedModel.load(dir, ARCHITECTURE, () -> GanModels.generator(parsed), device), parsed);
     }

@@ -42,7 +42,7 @@ public final class DigitReader {
         java.util.function.Supplier<ai.djl.nn.Block> block = switch (architecture) {
             case MnistCnnTask.ARCHITECTURE -> MnistCnn::build;
             case ImprovedMnistCnn.ARCHITECTURE -> ImprovedMnistCnn::build;
-            default -> throw dlbank.UserException.input(modelDir + " holds a " + architecture + " model, not an MNIST classifier");
+            default -> throw dlbank.UserException.input("error.model.not-classifier", modelDir, architecture);
         };
         try (Model model = SavedModel.load(modelDir, architecture, block, device);
              NDManager manager = model.getNDManager().newSubManager()) {

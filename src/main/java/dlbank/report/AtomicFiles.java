@@ -43,6 +43,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            readableByAll(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
@@ -66,6 +67,18 @@ public final class AtomicFiles {
                     // The temporary file is hidden; nothing else to do.
                 }
             }
+        }
+    }
+
+    /**
+     * A temporary file is created readable by its owner only; reports, plots and models are for
+     * everyone who can read the folder, as a file written directly would be.
+     */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system (Windows): its default permissions apply.
         }
     }
 

@@ -31,9 +31,8 @@ public record ModelChoice(Path modelDir, String description) {
                 .filter(run -> Files.isRegularFile(run.resolve("model").resolve(SavedModel.ARCHITECTURE_FILE)))
                 .toList();
         if (withModel.isEmpty()) {
-            throw UserException.usage("no trained model of " + experimentId + " under "
-                    + RunDirectory.experimentRoot(experimentId) + "; run 'dlbank run " + experimentId
-                    + "' first, or pass --model DIR");
+            throw UserException.usage("error.model.none-trained", experimentId,
+                    RunDirectory.experimentRoot(experimentId));
         }
         Optional<Path> best = withModel.stream().filter(ModelChoice::fullLength)
                 .max(Comparator.comparingDouble(ModelChoice::testAccuracy));
@@ -60,9 +59,8 @@ public record ModelChoice(Path modelDir, String description) {
                 .filter(run -> Files.isRegularFile(run.resolve("model").resolve(SavedModel.ARCHITECTURE_FILE)))
                 .toList();
         if (withModel.isEmpty()) {
-            throw UserException.usage("no trained model of " + experimentId + " under "
-                    + RunDirectory.experimentRoot(experimentId) + "; run 'dlbank run " + experimentId
-                    + "' first, or pass --model DIR");
+            throw UserException.usage("error.model.none-trained", experimentId,
+                    RunDirectory.experimentRoot(experimentId));
         }
         Optional<Path> full = withModel.stream().filter(ModelChoice::fullLength).findFirst();
         Path chosen = full.orElse(withModel.get(0));

@@ -63,12 +63,12 @@ public final class RunDirectory {
     /** Prepares a folder the user named with --out; refuses one that holds a finished run. */
     public static Path prepareUserFolder(Path dir) {
         if (Files.exists(dir.resolve(REPORT_FILE))) {
-            throw UserException.usage(dir + " already holds a finished run (report.json); choose another --out folder");
+            throw UserException.usage("error.run.out-finished", dir);
         }
         try {
             return Files.createDirectories(dir).toAbsolutePath();
         } catch (IOException e) {
-            throw UserException.usage("cannot create --out folder " + dir + ": " + e.getMessage());
+            throw UserException.usage("error.run.out-create", dir, e.getMessage());
         }
     }
 
@@ -132,7 +132,7 @@ public final class RunDirectory {
             Map<String, Object> run = JSON.readValue(dir.resolve(RUN_FILE).toFile(), Map.class);
             return RunConfig.fromMap((Map<String, Object>) run.get("config"));
         } catch (IOException | RuntimeException e) {
-            throw UserException.input(dir.resolve(RUN_FILE) + ": unreadable (" + e.getMessage() + ")");
+            throw UserException.input("error.file.unreadable", dir.resolve(RUN_FILE), e.getMessage());
         }
     }
 
@@ -142,7 +142,7 @@ public final class RunDirectory {
         try {
             return JSON.readValue(dir.resolve(REPORT_FILE).toFile(), Map.class);
         } catch (IOException e) {
-            throw UserException.input(dir.resolve(REPORT_FILE) + ": unreadable (" + e.getMessage() + ")");
+            throw UserException.input("error.file.unreadable", dir.resolve(REPORT_FILE), e.getMessage());
         }
     }
 }

@@ -115,14 +115,14 @@ public final class Checkpoint {
         try {
             json = JSON.readValue(dir.resolve(STATE).toFile(), Map.class);
         } catch (IOException e) {
-            throw UserException.input(dir.resolve(STATE) + ": unreadable checkpoint (" + e.getMessage() + ")");
+            throw UserException.input("error.checkpoint.unreadable", dir.resolve(STATE), e.getMessage());
         }
         try {
             List<Map<String, Object>> files = (List<Map<String, Object>>) json.get("parts");
             for (Part part : parts) {
                 Map<String, Object> entry = files.stream().filter(file -> part.name().equals(file.get("name")))
-                        .findFirst().orElseThrow(() -> UserException.input(dir.resolve(STATE)
-                                + ": the checkpoint has no part named '" + part.name() + "'"));
+                        .findFirst().orElseThrow(() -> UserException.input("error.checkpoint.no-part",
+                                dir.resolve(STATE), part.name()));
                 loadParameters(dir.resolve((String) entry.get("params")), part.block(), manager);
                 if (part.optimizer() != null) {
                     loadOptimizer(dir.resolve((String) entry.get("optimizer")), part, manager);
@@ -132,11 +132,15 @@ public final class Checkpoint {
                     ((Number) json.get("epoch")).intValue(),
                     new ArrayList<>((List<Map<String, Object>>) json.get("history")),
                     ((Number) json.get("best_epoch")).intValue(),
-                    ((Number) json.get("best_validation_loss")).doubleValue());
+                    number(json.get("best_validation_loss")));
         } catch (ClassCastException | NullPointerException e) {
-            throw UserException.input(dir.resolve(STATE) + ": not a complete checkpoint (" + e.getMessage()
-                    + "); delete " + dir + " to start the run again");
+            throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), e.getMessage(), dir);
         }
+    }
+
+    /** A JSON number, or the "NaN" / "Infinity" strings Jackson writes for those values. */
+    private static double number(Object value) {
+        return value instanceof Number number ? number.doubleValue() : Double.parseDouble(String.valueOf(value));
     }
 
     private void loadOptimizer(Path file, Part part, NDManager manager) {
@@ -146,13 +150,12 @@ public final class Checkpoint {
             part.optimizer().load(in, manager, name -> {
                 String id = idsByName.get(name);
                 if (id == null) {
-                    throw UserException.input(dir + ": the checkpoint's optimizer state names parameter " + name
-                            + ", which this model lacks");
+                    throw UserException.input("error.checkpoint.unknown-parameter", dir, name);
                 }
                 return id;
             });
         } catch (IOException e) {
-            throw UserException.input(file + ": unreadable (" + e.getMessage() + ")");
+            throw UserException.input("error.file.unreadable", file, e.getMessage());
         }
     }
 
@@ -184,19 +187,19 @@ public final class Checkpoint {
             NDList values = NDList.decode(scratch, Files.readAllBytes(file));
             ai.djl.util.PairList<String, Parameter> parameters = block.getParameters();
             if (values.size() != parameters.size()) {
-                throw UserException.input(file + ": holds " + values.size() + " parameter arrays, the model has "
-                        + parameters.size());
+                throw UserException.input("error.checkpoint.parameter-count", file, values.size(),
+                        parameters.size());
             }
             for (int i = 0; i < values.size(); i++) {
                 NDArray live = parameters.valueAt(i).getArray();
                 if (!live.getShape().equals(values.get(i).getShape())) {
-                    throw UserException.input(file + ": parameter " + parameters.keyAt(i) + " has shape "
-                            + values.get(i).getShape() + ", the model's is " + live.getShape());
+                    throw UserException.input("error.checkpoint.parameter-shape", file, parameters.keyAt(i),
+                            values.get(i).getShape(), live.getShape());
                 }
                 live.set(new ai.djl.ndarray.index.NDIndex(":"), values.get(i));
             }
         } catch (IOException e) {
-            throw UserException.input(file + ": cannot load parameters (" + e.getMessage() + ")");
+            throw UserException.input("error.checkpoint.cannot-load", file, e.getMessage());
         }
     }
 

@@ -20,12 +20,11 @@ public final class Devices {
             case "cpu" -> Device.cpu();
             case "gpu", "cuda" -> {
                 if (gpus == 0) {
-                    throw UserException.usage("--device gpu: no GPU is visible to PyTorch (this build carries the CPU"
-                            + " natives; put a CUDA build of pytorch-native on the class path), use --device cpu");
+                    throw UserException.usage("error.device.no-gpu");
                 }
                 yield Device.gpu();
             }
-            default -> throw UserException.usage("--device " + option + ": expected auto, cpu or gpu");
+            default -> throw UserException.usage("error.device.unknown", option);
         };
     }
 }

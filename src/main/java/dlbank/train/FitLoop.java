@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import dlbank.experiment.ProgressSink;
+import dlbank.i18n.Messages;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,8 +179,7 @@ public final class FitLoop {
             bestEpoch = state.bestEpoch();
             bestLoss = state.bestValidationLoss();
             state.history().forEach(row -> history.add(EpochStats.fromRow(row)));
-            progress.info(String.format("resuming after epoch %d of %d from %s", startEpoch, settings.epochs(),
-                    checkpoint.dir()));
+            progress.info(Messages.get("progress.resuming", startEpoch, settings.epochs(), checkpoint.dir()));
         }
         int resumedAfter = startEpoch;
         boolean stoppedEarly = false;
@@ -191,14 +191,14 @@ public final class FitLoop {
             EpochStats stats = new EpochStats(epoch, lossAndAccuracy[0], lossAndAccuracy[1], held.loss(),
                     held.accuracy(), seconds, train.size() / seconds);
             history.add(stats);
-            progress.info(scorer == null
-                    ? String.format("epoch %d/%d  loss %.4f  val_loss %.4f  %.1f s  %,.0f %s/s", epoch,
-                            settings.epochs(), stats.trainLoss(), stats.validationLoss(), seconds,
+            progress.info(Messages.get("progress.epoch", epoch, settings.epochs()) + (scorer == null
+                    ? String.format("  loss %.4f  val_loss %.4f  %.1f s  %,.0f %s/s",
+                            stats.trainLoss(), stats.validationLoss(), seconds,
                             stats.examplesPerSecond(), unit)
-                    : String.format("epoch %d/%d  loss %.4f  acc %.2f%%  val_loss %.4f  val_acc %.2f%%  %.1f s  %,.0f %s/s",
-                            epoch, settings.epochs(), stats.trainLoss(), 100 * stats.trainAccuracy(),
+                    : String.format("  loss %.4f  acc %.2f%%  val_loss %.4f  val_acc %.2f%%  %.1f s  %,.0f %s/s",
+                            stats.trainLoss(), 100 * stats.trainAccuracy(),
                             stats.validationLoss(), 100 * stats.validationAccuracy(), seconds,
-                            stats.examplesPerSecond(), unit));
+                            stats.examplesPerSecond(), unit)));
             boolean improved = held.loss() < bestLoss;
             if (improved) {
                 bestLoss = held.loss();
@@ -212,8 +212,7 @@ public final class FitLoop {
                         bestEpoch, bestLoss), trainer.getModel().getBlock(), optimizer);
             }
             if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience() && epoch < settings.epochs()) {
-                progress.info(String.format("early stop: no lower validation loss for %d epochs; returning to epoch %d",
-                        settings.patience(), bestEpoch));
+                progress.info(Messages.get("progress.early-stop", settings.patience(), bestEpoch));
                 if (checkpoint != null) {
                     checkpoint.loadBest(trainer.getModel().getBlock(), trainer.getModel().getNDManager());
                 }
@@ -223,7 +222,7 @@ public final class FitLoop {
         }
         if (settings.keepBest() && !stoppedEarly && checkpoint != null && bestEpoch > 0
                 && bestEpoch < history.size()) {
-            progress.info(String.format("keeping epoch %d, the one with the lowest validation loss", bestEpoch));
+            progress.info(Messages.get("progress.keeping", bestEpoch));
             checkpoint.loadBest(trainer.getModel().getBlock(), trainer.getModel().getNDManager());
         }
         return new Outcome(history, resumedAfter, stoppedEarly, bestEpoch);
@@ -252,7 +251,7 @@ public final class FitLoop {
         NDManager manager = trainer.getManager();
         Device device = train.inputs().getDevice();
         try (NDManager epochManager = manager.newSubManager(device);
-             ProgressSink.Bar bar = progress.bar(String.format("epoch %d/%d", epoch, settings.epochs()), batches)) {
+             ProgressSink.Bar bar = progress.bar(Messages.get("progress.epoch", epoch, settings.epochs()), batches)) {
             long[] shuffled = shuffledOrder(train.size(), settings.seed(), epoch);
             NDArray order = epochManager.create(size == shuffled.length ? shuffled : Arrays.copyOf(shuffled, (int) size));
             // One gather per epoch; every batch below is then a cheap contiguous slice.
@@ -347,10 +346,10 @@ public final class FitLoop {
         return order;
     }
 
-    private static String lastGood(Checkpoint checkpoint, int epoch) {
+    private static Messages.Text lastGood(Checkpoint checkpoint, int epoch) {
         if (checkpoint == null || epoch == 1 || !checkpoint.exists()) {
-            return "no checkpoint was written yet";
+            return Messages.text("error.diverged.no-checkpoint");
         }
-        return "the last good checkpoint (epoch " + (epoch - 1) + ") is in " + checkpoint.dir();
+        return Messages.text("error.diverged.checkpoint", epoch - 1, checkpoint.dir());
     }
 }

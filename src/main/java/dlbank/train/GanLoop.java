@@ -14,6 +14,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import dlbank.experiment.ProgressSink;
+import dlbank.i18n.Messages;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class GanLoop {
             Checkpoint.State state = checkpoint.restore(parts, generator.getManager());
             start = state.epoch();
             history.addAll(state.history());
-            progress.info(String.format("resuming after epoch %d of %d from %s", start, settings.epochs(), checkpoint.dir()));
+            progress.info(Messages.get("progress.resuming", start, settings.epochs(), checkpoint.dir()));
         }
         for (int epoch = start + 1; epoch <= settings.epochs(); epoch++) {
             long begin = System.nanoTime();
@@ -114,8 +115,9 @@ public final class GanLoop {
             row.put("d_fake", figures[3]);
             row.put("seconds", seconds);
             row.put("examples_per_second", real.getShape().get(0) / seconds);
-            progress.info(String.format("epoch %d/%d  d_loss %.4f  g_loss %.4f  D(real) %.3f  D(fake) %.3f  %.1f s",
-                    epoch, settings.epochs(), figures[0], figures[1], figures[2], figures[3], seconds));
+            progress.info(Messages.get("progress.epoch", epoch, settings.epochs())
+                    + String.format("  d_loss %.4f  g_loss %.4f  D(real) %.3f  D(fake) %.3f  %.1f s",
+                    figures[0], figures[1], figures[2], figures[3], seconds));
             row.putAll(listener.afterEpoch(epoch));
             history.add(row);
             if (checkpoint != null) {
@@ -132,7 +134,7 @@ public final class GanLoop {
         long size = real.getShape().get(0);
         long batches = size / settings.batchSize(); // full batches only: batch norm dislikes a batch of 3
         try (NDManager epochManager = generator.getManager().newSubManager();
-             ProgressSink.Bar bar = progress.bar(String.format("epoch %d/%d", epoch, settings.epochs()), batches)) {
+             ProgressSink.Bar bar = progress.bar(Messages.get("progress.epoch", epoch, settings.epochs()), batches)) {
             NDArray order = epochManager.create(FitLoop.shuffledOrder(size, settings.seed(), epoch));
             NDArray shuffled = real.get(epochManager, new NDIndex("{}", order));
             NDArray sums = epochManager.zeros(new Shape(4), DataType.FLOAT32);
@@ -152,7 +154,7 @@ public final class GanLoop {
                     }
                     if (!Double.isFinite(read[0]) || !Double.isFinite(read[1])) {
                         throw new TrainingDivergedException(epoch, lastRead, batch + 1, read[0],
-                                "the last finished epoch's checkpoint stays in " + settings.checkpointDir());
+                                Messages.text("error.diverged.gan-checkpoint", settings.checkpointDir()));
                     }
                     bar.update(lastRead, String.format("d_loss %.4f g_loss %.4f", read[0], read[1]));
                 }

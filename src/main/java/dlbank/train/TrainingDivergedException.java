@@ -1,13 +1,14 @@
 package dlbank.train;
 
 import dlbank.UserException;
+import dlbank.i18n.Messages;
 
 /** The loss became NaN or infinite: training stops, and the last good checkpoint stays. */
 public final class TrainingDivergedException extends UserException {
 
-    public TrainingDivergedException(int epoch, long firstBatch, long lastBatch, double loss, String lastGood) {
-        super(DIVERGED, String.format(
-                "training diverged: the loss became %s in epoch %d (batches %d-%d); %s (try a lower learning rate)",
-                Double.isNaN(loss) ? "NaN" : "infinite", epoch, firstBatch, lastBatch, lastGood));
+    /** @param lastGood where the last good state is, e.g. {@code Messages.text("error.diverged.checkpoint", 2, dir)} */
+    public TrainingDivergedException(int epoch, long firstBatch, long lastBatch, double loss, Messages.Text lastGood) {
+        super(DIVERGED, "error.diverged", Messages.text(Double.isNaN(loss) ? "error.diverged.nan" : "error.diverged.infinite"),
+                epoch, firstBatch, lastBatch, lastGood);
     }
 }

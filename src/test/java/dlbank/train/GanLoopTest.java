@@ -75,13 +75,13 @@ class GanLoopTest {
                 List<float[]> d0 = weights(gan.discriminator().getBlock());
 
                 gan.loop().discriminatorStep(real, manager);
-                assertThat(weights(gan.generator().getBlock())).as(kind + ": D step leaves G").isEqualTo(g0);
+                assertThat(changed(g0, weights(gan.generator().getBlock()))).as(kind + ": D step leaves G").isZero();
                 List<float[]> d1 = weights(gan.discriminator().getBlock());
                 assertThat(changed(d0, d1)).as(kind + ": D step moves every D weight array").isEqualTo(d0.size());
                 assertThat(gradientSum(gan.generator().getBlock())).as(kind + ": no gradient left in G").isZero();
 
                 gan.loop().generatorStep(16, manager);
-                assertThat(weights(gan.discriminator().getBlock())).as(kind + ": G step leaves D").isEqualTo(d1);
+                assertThat(changed(d1, weights(gan.discriminator().getBlock()))).as(kind + ": G step leaves D").isZero();
                 assertThat(changed(g0, weights(gan.generator().getBlock()))).as(kind + ": G step moves G")
                         .isEqualTo(g0.size());
                 assertThat(gradientSum(gan.discriminator().getBlock())).as(kind + ": no gradient left in D").isZero();

@@ -40,25 +40,27 @@ public final class ImdbRnnTask implements Experiment {
             var config = context.config();
             // Keep the last tokens: a review's verdict tends to come at its end (and Keras' pad_sequences
             // keeps the last ones too). 2,500 of the 25,000 training reviews pick the best epoch.
-            ImdbTraining.Encoding encoding = new ImdbTraining.Encoding(Vocabulary.DEFAULT_MAX_WORDS,
+            ImdbTraining.Encoding encoding = new ImdbTraining.Encoding(
+                    config.intOption("words", Vocabulary.DEFAULT_MAX_WORDS, 100, 200_000),
                     config.intOption("length", 100, 1, 2_000), Vocabulary.Truncation.KEEP_LAST, quick ? 40 : 2_500);
             // Ten epochs: the gated cells' validation loss bottoms out after 3-5 and the best epoch is
             // kept; the SimpleRNN learns more slowly and was still improving at 8.
             ImdbTraining.Training training = new ImdbTraining.Training(config.epochsOr(quick ? 2 : 10),
-                    config.batchSizeOr(quick ? 32 : 64), 1e-3f, 1f);
+                    config.batchSizeOr(quick ? 32 : 64), (float) config.doubleOption("learning-rate", 1e-3, 1e-6, 1), 1f);
             TextClassifier.Pooling pooling;
             try {
                 pooling = TextClassifier.Pooling.parse(config.option("pooling", "last"));
             } catch (IllegalArgumentException e) {
-                throw UserException.usage("--pooling " + config.option("pooling", "") + ": expected last, mean or attention");
+                throw UserException.usage("error.imdb.pooling", config.option("pooling", ""));
             }
             return new Settings(encoding, training, config.intOption("embedding", 16, 1, 1_024),
                     config.intOption("hidden", 50, 1, 1_024), pooling, (float) config.doubleOption("dropout", 0, 0, 0.9));
         }
 
         boolean specified() {
-            return encoding.length() == 100 && embedding == 16 && hidden == 50 && pooling == TextClassifier.Pooling.LAST
-                    && dropout == 0;
+            return encoding.length() == 100 && encoding.words() == Vocabulary.DEFAULT_MAX_WORDS && embedding == 16
+                    && hidden == 50 && pooling == TextClassifier.Pooling.LAST && dropout == 0
+                    && training.learningRate() == 1e-3f;
         }
     }
 
@@ -79,7 +81,7 @@ public final class ImdbRnnTask implements Experiment {
 
     @Override
     public Set<String> options() {
-        return Set.of("cell", "length", "pooling", "embedding", "hidden", "dropout");
+        return Set.of("cell", "length", "pooling", "embedding", "hidden", "dropout", "words", "learning-rate");
     }
 
     @Override
@@ -93,7 +95,8 @@ public final class ImdbRnnTask implements Experiment {
                 .config("embedding", settings.embedding()).config("hidden", settings.hidden())
                 .config("pooling", settings.pooling().id()).config("dropout", settings.dropout())
                 .config("epochs", settings.training().epochs())
-                .config("batch_size", settings.training().batchSize()).config("learning_rate", 1e-3)
+                .config("batch_size", settings.training().batchSize())
+                .config("learning_rate", settings.training().learningRate())
                 .config("optimizer", "adam, gradient values clipped to [-1, 1], the epoch with the lowest validation loss kept");
         ImdbTraining.Data data = ImdbTraining.prepare(context, settings.encoding());
         result.config("split", data.splitDescription())
@@ -136,7 +139,7 @@ public final class ImdbRnnTask implements Experiment {
         try {
             return List.of(Cell.parse(option));
         } catch (IllegalArgumentException e) {
-            throw UserException.usage("--cell " + option + ": expected simple, lstm, gru, bilstm or all");
+            throw UserException.usage("error.imdb.cell", option);
         }
     }
 
@@ -250,8 +253,8 @@ public final class ImdbRnnTask implements Experiment {
             Map<String, Double> measured = Claim.values("test_accuracy_lstm", lstm.accuracy(),
                     "test_accuracy_gru", gru.accuracy());
             if (!quick && !settings.specified()) {
-                result.claim(Claim.notChecked(text, textZh, measured, "not checked: this run changed length, sizes, pooling or dropout",
-                        "未检验：本次运行改了长度、尺寸、池化方式或 dropout"));
+                result.claim(Claim.notChecked(text, textZh, measured, "not checked: this run changed length, sizes, vocabulary, pooling or dropout",
+                        "未检验：本次运行改了长度、尺寸、词表大小、池化方式或 dropout"));
             } else {
                 result.claim(Claim.checkUnlessQuick(quick, text, textZh,
                         lstm.accuracy() >= 0.82 && gru.accuracy() >= 0.82, measured));

@@ -70,7 +70,7 @@ public final class MnistCnnTask implements Experiment {
     public Result run(RunContext context) {
         String model = context.config().option("model", "specified");
         if (!model.equals("specified") && !model.equals("improved")) {
-            throw UserException.usage("--model " + model + ": expected specified or improved");
+            throw UserException.usage("error.cnn.model", model);
         }
         Settings defaults = context.quick() ? Settings.quick() : Settings.full();
         MnistTraining.Data data = MnistTraining.load(context, defaults.trainImages(), defaults.validationImages(),

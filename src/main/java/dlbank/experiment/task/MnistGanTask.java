@@ -46,7 +46,7 @@ public final class MnistGanTask implements Experiment {
             try {
                 kind = GanModels.Kind.parse(context.config().option("model", "dcgan"));
             } catch (IllegalArgumentException e) {
-                throw UserException.usage("--model " + context.config().option("model", "") + ": expected mlp or dcgan");
+                throw UserException.usage("error.gan.model", context.config().option("model", ""));
             }
             if (context.quick()) {
                 return new Settings(kind, context.config().epochsOr(2), context.config().batchSizeOr(32), 2_000, 200, 500);
@@ -82,7 +82,7 @@ public final class MnistGanTask implements Experiment {
         Settings settings = Settings.of(context);
         Result.Builder result = Result.builder().config("model", settings.kind().id())
                 .config("epochs", settings.epochs()).config("batch_size", settings.batchSize())
-                .config("optimizer", "two Adam optimizers, lr 2e-4, beta1 0.5")
+                .config("optimizer", "two Adam optimizers, lr 2e-4 falling to 0 along a cosine, beta1 0.5")
                 .config("generator_loss", "non-saturating: -log D(G(z))").config("latent", GanModels.LATENT)
                 .config("real_label", "0.9 (one-sided label smoothing)")
                 .config("samples_from", "an exponential moving average of the generator's weights (decay 0.999)");
@@ -97,8 +97,12 @@ public final class MnistGanTask implements Experiment {
             average.setBlock(GanModels.generator(settings.kind()));
             discriminator.setBlock(GanModels.discriminator(settings.kind()));
             ai.djl.engine.Engine.getInstance().setRandomSeed((int) context.config().seed());
-            CheckpointedAdam generatorOptimizer = new CheckpointedAdam(2e-4f, -1, 0.5f);
-            CheckpointedAdam discriminatorOptimizer = new CheckpointedAdam(2e-4f, -1, 0.5f);
+            // Both learning rates fall to 0 along a cosine over the run: the last epochs refine.
+            int steps = settings.epochs() * (settings.trainImages() / settings.batchSize());
+            CheckpointedAdam generatorOptimizer = new CheckpointedAdam(2e-4f, -1, 0.5f)
+                    .withSchedule(CheckpointedAdam.LearningRateSchedule.cosine(steps));
+            CheckpointedAdam discriminatorOptimizer = new CheckpointedAdam(2e-4f, -1, 0.5f)
+                    .withSchedule(CheckpointedAdam.LearningRateSchedule.cosine(steps));
             try (Trainer generatorTrainer = generator.newTrainer(trainingConfig(generatorOptimizer, context));
                  Trainer discriminatorTrainer = discriminator.newTrainer(trainingConfig(discriminatorOptimizer, context))) {
                 generatorTrainer.initialize(GanModels.noiseShape(settings.batchSize()));

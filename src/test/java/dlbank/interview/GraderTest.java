@@ -1,0 +1,121 @@
+package dlbank.interview;
+
+import dlbank.bank.Bank;
+import dlbank.bank.BankEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every entry in both languages: its own answers score high, nonsense scores low, red flags fire only when meant. */
+class GraderTest {
+
+    private static final Bank BANK = Bank.load();
+    private static final String OFF_TOPIC_EN = "I spent the weekend baking bread and walking the dog along the river.";
+    private static final String OFF_TOPIC_ZH = "周末我在家烤面包，然后沿着河边遛狗。";
+
+    static Stream<Arguments> entries() {
+        return BANK.ids().stream().flatMap(id -> Bank.LANGUAGES.stream()
+                .map(language -> Arguments.of(BANK.find(id, language).orElseThrow())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void theEntrysOwnShortAnswerScoresAtLeast80AndRaisesNoRedFlag(BankEntry entry) {
+        GradeResult result = new Grader(entry.language()).grade(entry, entry.shortAnswer());
+        assertThat(result.score()).as(entry.id() + " " + entry.language() + " missed " + result.missed()).isGreaterThanOrEqualTo(80);
+        assertThat(result.redFlags()).as(entry.id() + " " + entry.language()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void anEmptyOrOffTopicAnswerScoresAtMost10(BankEntry entry) {
+        Grader grader = new Grader(entry.language());
+        assertThat(grader.grade(entry, "").score()).isZero();
+        String offTopic = entry.language().equals("zh") ? OFF_TOPIC_ZH : OFF_TOPIC_EN;
+        assertThat(grader.grade(entry, offTopic).score()).as(entry.id()).isLessThanOrEqualTo(10);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void eachRedFlagFiresOnItsWrongStatementAndNotOnItsCorrection(BankEntry entry) {
+        Grader grader = new Grader(entry.language());
+        for (RedFlag flag : KeyPoints.of(entry).redFlags()) {
+            assertThat(grader.grade(entry, flag.wrong()).redFlags()).as(flag.wrong())
+                    .anyMatch(raised -> raised.wrong().equals(flag.wrong()));
+            assertThat(grader.grade(entry, flag.correction()).redFlags()).as(flag.correction()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void eachFollowUpsOwnAnswerScoresAtLeast80(BankEntry entry) {
+        Grader grader = new Grader(entry.language());
+        for (FollowUp followUp : KeyPoints.of(entry).followUps()) {
+            GradeResult result = grader.gradeFollowUp(entry, followUp, followUp.answer());
+            assertThat(result.score()).as(followUp.question() + " missed " + result.missed()).isGreaterThanOrEqualTo(80);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void everyEntryHasPointsRedFlagsAndFollowUpsAndBothLanguagesAgree(BankEntry entry) {
+        KeyPoints points = KeyPoints.of(entry);
+        KeyPoints english = KeyPoints.of(BANK.find(entry.id(), "en").orElseThrow());
+        assertThat(points.points()).hasSizeBetween(4, 8);
+        assertThat(points.redFlags()).isNotEmpty();
+        assertThat(points.followUps()).isNotEmpty();
+        // The two languages say the same thing: the same points with the same weights, the same flags.
+        assertThat(points.points()).extracting(KeyPoint::weight).isEqualTo(english.points().stream().map(KeyPoint::weight).toList());
+        assertThat(points.redFlags()).hasSameSizeAs(english.redFlags());
+        assertThat(points.followUps()).hasSameSizeAs(english.followUps());
+    }
+
+    @Test
+    void aNegatedRedFlagIsNotRaisedInEitherLanguage() {
+        BankEntry en = BANK.find("concept/evaluation", "en").orElseThrow();
+        BankEntry zh = BANK.find("concept/evaluation", "zh").orElseThrow();
+        assertThat(new Grader("en").grade(en, "F1 is a weighted average of accuracy and recall.").redFlags()).hasSize(1);
+        assertThat(new Grader("en").grade(en, "F1 is not a weighted average of accuracy and recall.").redFlags()).isEmpty();
+        assertThat(new Grader("en").grade(en, "F1 isn't a weighted average of accuracy and recall.").redFlags()).isEmpty();
+        assertThat(new Grader("zh").grade(zh, "F1 是准确率和召回率的加权平均。").redFlags()).hasSize(1);
+        assertThat(new Grader("zh").grade(zh, "F1 不是准确率和召回率的加权平均。").redFlags()).isEmpty();
+        assertThat(new Grader("zh").grade(zh, "F1 并非准确率和召回率的加权平均。").redFlags()).isEmpty();
+    }
+
+    @Test
+    void aNegationInAnotherClauseDeniesNothing() {
+        BankEntry en = BANK.find("concept/evaluation", "en").orElseThrow();
+        assertThat(new Grader("en").grade(en, "No, F1 is a weighted average of accuracy and recall.").redFlags()).hasSize(1);
+        // The segmenter leaves the "不" of "不变性" on its own here; the comma keeps it out of the next clause.
+        BankEntry cnn = BANK.find("concept/cnn", "zh").orElseThrow();
+        assertThat(new Grader("zh").grade(cnn, "卷积让 CNN 具有平移不变性，池化减少了参数量。").redFlags())
+                .extracting(GradeResult.RaisedFlag::wrong).contains("池化减少了参数量。");
+    }
+
+    @Test
+    void aChineseAnswerIsGradedAgainstTheChinesePoints() {
+        BankEntry zh = BANK.find("concept/regularization", "zh").orElseThrow();
+        GradeResult result = new Grader("zh").grade(zh, "L1 正则化把很多权重压到恰好为零，也就是鼓励稀疏；L2 就是权重衰减。L1 惩罚稀疏性。");
+        assertThat(result.covered()).extracting(GradeResult.Covered::label)
+                .contains("L1 加上绝对值之和，鼓励稀疏，把权重压到恰好为零", "L2（权重衰减）加上平方范数，把每个权重向零收缩");
+        assertThat(result.covered()).extracting(GradeResult.Covered::words).contains("L2", "L1 正则化把很多权重压到恰好为零，也就是鼓励稀疏");
+        assertThat(result.missed()).extracting(GradeResult.Missed::sentence).anyMatch(sentence -> sentence.contains("早停"));
+        assertThat(result.redFlags()).extracting(GradeResult.RaisedFlag::correction)
+                .containsExactly("L1 鼓励稀疏：它把许多权重压到恰好为零。");
+        assertThat(result.score()).isEqualTo(Math.round(100f * 3 / 8) - Grader.RED_FLAG_PENALTY);
+    }
+
+    @Test
+    void coveredPointsQuoteTheAnswersOwnWordsAndMissedPointsTheEntrysSentence() {
+        BankEntry entry = BANK.find("concept/cnn", "en").orElseThrow();
+        GradeResult result = new Grader("en").grade(entry, "A CNN shares its weights: the same filter slides over the image.");
+        assertThat(result.covered()).extracting(GradeResult.Covered::words).contains("shares its weights");
+        assertThat(result.missed()).extracting(GradeResult.Missed::sentence)
+                .contains("CNNs are used wherever data lies on a grid with local structure: images, but also audio, text and time series.");
+    }
+}
