@@ -248,8 +248,8 @@ public final class OptimizersLab implements Experiment {
         double adam = curves.get("adam")[last];
         double gd = curves.get("gd")[last];
         result.claim(Claim.checkUnlessQuick(quick, String.format("Momentum, RMSProp and Adam lower the training loss "
-                        + "faster than plain SGD: after %d passes over the data each ends lower, every optimizer at its "
-                        + "best learning rate", s.passes()),
+                        + "faster than plain SGD: after %d %s over the data each ends lower, every optimizer at its "
+                        + "best learning rate", s.passes(), s.passes() == 1 ? "pass" : "passes"),
                 String.format("动量法、RMSProp 和 Adam 比普通 SGD 更快地降低训练损失：遍历数据 %d 次后，三者的损失都更低，"
                         + "每个优化器都用各自最好的学习率", s.passes()),
                 momentum < sgd && rmsprop < sgd && adam < sgd, Claim.values("train_loss_sgd", sgd,
