@@ -48,10 +48,10 @@ class CliTest {
 
     @Test
     void aPlannedExperimentSaysItIsNotAvailableYet() {
-        Cli.Outcome outcome = dlbank("run", "lab/optimizers");
+        Cli.Outcome outcome = dlbank("run", "lab/model-compression");
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.errLines()).containsExactly(
-                "dlbank: experiment lab/optimizers (GD, SGD, momentum, RMSProp, Adam; Rosenbrock trajectories) is not"
+                "dlbank: experiment lab/model-compression (int8 quantization, pruning, distillation) is not"
                         + " available yet; 'dlbank list' shows the ones that are");
     }
 
