@@ -57,6 +57,17 @@ public final class FitLoop {
         NDList apply(NDArray inputs, NDArray labels, NDManager batchManager);
     }
 
+    /**
+     * A term added to each training batch's loss before the backward pass, such as an L1 or L2
+     * penalty on the weights ({@link WeightPenalty}). It shapes the gradient only: the losses the loop
+     * reports are the data loss alone, so runs with and without a penalty compare directly.
+     */
+    @FunctionalInterface
+    public interface Penalty {
+        /** @return a scalar, made in {@code batchManager} so that it is freed with the batch */
+        NDArray of(NDManager batchManager);
+    }
+
     /** Inputs and labels of one split, each one array on the device. */
     public record Data(NDArray inputs, NDArray labels) {
         public long size() {
@@ -129,6 +140,7 @@ public final class FitLoop {
     private final String unit;
     private BatchTransform transform;
     private Runnable afterStep;
+    private Penalty penalty;
 
     /**
      * @param trainer a DJL trainer built with {@code optimizer} as its optimizer
@@ -148,6 +160,13 @@ public final class FitLoop {
         this.transform = batchTransform;
         return this;
     }
+
+    /** Adds {@code lossPenalty} to every training batch's loss from now on. */
+    public FitLoop withPenalty(Penalty lossPenalty) {
+        this.penalty = lossPenalty;
+        return this;
+    }
+
 
     /**
      * Runs {@code action} after every optimizer step, e.g. to put a pruning mask back on the weights
@@ -287,7 +306,7 @@ public final class FitLoop {
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         output = trainer.forward(new NDList(x)).singletonOrThrow();
                         loss = trainer.getLoss().evaluate(new NDList(y), new NDList(output));
-                        collector.backward(loss);
+                        collector.backward(penalty == null ? loss : loss.add(penalty.of(batchManager)));
                     }
                     trainer.step();
                     if (afterStep != null) {
@@ -342,7 +361,7 @@ public final class FitLoop {
     }
 
     /** A permutation of 0..size-1 that depends only on the seed and the epoch. */
-    static long[] shuffledOrder(long size, long seed, int epoch) {
+    public static long[] shuffledOrder(long size, long seed, int epoch) {
         long[] order = new long[(int) size];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

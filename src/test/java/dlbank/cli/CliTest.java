@@ -48,10 +48,10 @@ class CliTest {
 
     @Test
     void aPlannedExperimentSaysItIsNotAvailableYet() {
-        Cli.Outcome outcome = dlbank("run", "lab/optimizers");
+        Cli.Outcome outcome = dlbank("run", "lab/cnn");
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.errLines()).containsExactly(
-                "dlbank: experiment lab/optimizers (GD, SGD, momentum, RMSProp, Adam; Rosenbrock trajectories) is not"
+                "dlbank: experiment lab/cnn (learned filters, feature maps, conv vs dense parameter counts) is not"
                         + " available yet; 'dlbank list' shows the ones that are");
     }
 
