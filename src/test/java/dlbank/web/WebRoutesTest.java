@@ -71,7 +71,7 @@ class WebRoutesTest {
         HttpResponse<String> next = web.get("/draw", "Cookie", "dlbank_lang=zh");
         assertThat(next.body()).contains("写一个数字", "href=\"/draw?lang=en\"");
 
-        HttpResponse<String> english = web.get("/entry/concept/regularization");
+        HttpResponse<String> english = web.get("/entry/concept/cnn");
         assertThat(english.body()).contains("<h1>", "Measured on this machine", "Not yet available");
 
         HttpResponse<String> search = web.get("/?q=" + java.net.URLEncoder.encode("正则化", StandardCharsets.UTF_8));
@@ -281,7 +281,7 @@ class WebRoutesTest {
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(TestServer.json(notJson)).containsKey("error");
         assertThat(web.postJson("/api/runs", "{\"experiment\":\"task/and-gate\",\"mode\":\"slow\"}").statusCode()).isEqualTo(400);
-        assertThat(web.postJson("/api/runs", "{\"experiment\":\"lab/optimizers\",\"mode\":\"quick\"}").statusCode()).isEqualTo(404);
+        assertThat(web.postJson("/api/runs", "{\"experiment\":\"lab/cnn\",\"mode\":\"quick\"}").statusCode()).isEqualTo(404);
         assertThat(web.get("/api/runs/events").statusCode()).isEqualTo(406);
     }
 
