@@ -3,8 +3,8 @@
 
     python3 scripts/cut-fixtures.py ~/.dlbank/data
 
-MNIST: the first 2,000 training and the first 1,000 test images and labels, as gzip-compressed
-IDX files with corrected counts. IMDb: the first 200 negative and the first 200 positive reviews,
+MNIST and Fashion-MNIST: the first 2,000 training and the first 1,000 test images and labels, as
+gzip-compressed IDX files with corrected counts. IMDb: the first 200 negative and the first 200 positive reviews,
 alternating, as compact JSON. Everything is byte-for-byte the real data, only fewer items.
 """
 import gzip
@@ -18,7 +18,8 @@ out = Path(__file__).resolve().parent.parent / "src" / "test" / "resources" / "f
 
 
 def cut_idx(source: Path, target: Path, count: int) -> None:
-    raw = source.read_bytes()
+    # MNIST comes as raw IDX, Fashion-MNIST gzip-compressed.
+    raw = gzip.decompress(source.read_bytes()) if source.suffix == ".gz" else source.read_bytes()
     rank = raw[3]
     dims = list(struct.unpack(">" + "I" * rank, raw[4:4 + 4 * rank]))
     item = 1
@@ -32,10 +33,11 @@ def cut_idx(source: Path, target: Path, count: int) -> None:
         gz.write(header + body)
 
 
-for prefix, count in (("train", 2000), ("t10k", 1000)):
-    for kind in ("images-idx3-ubyte", "labels-idx1-ubyte"):
-        name = f"{prefix}-{kind}"
-        cut_idx(data / "mnist" / name, out / "mnist" / (name + ".gz"), count)
+for folder, suffix in (("mnist", ""), ("fashion-mnist", ".gz")):
+    for prefix, count in (("train", 2000), ("t10k", 1000)):
+        for kind in ("images-idx3-ubyte", "labels-idx1-ubyte"):
+            name = f"{prefix}-{kind}"
+            cut_idx(data / folder / (name + suffix), out / folder / (name + ".gz"), count)
 
 reviews = json.loads((data / "imdb" / "reviews.json").read_text())
 negative = [r for r in reviews if r["s"] == 0][:200]

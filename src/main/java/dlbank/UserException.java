@@ -49,6 +49,11 @@ public class UserException extends RuntimeException {
         return Messages.get(key, args);
     }
 
+    /** The message in the given language, "zh" or "en" (the page answers each request in its own). */
+    public String message(String language) {
+        return Messages.in(language, key, args);
+    }
+
     public static UserException input(String key, Object... args) {
         return new UserException(INPUT, key, args);
     }

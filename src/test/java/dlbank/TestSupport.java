@@ -47,4 +47,18 @@ public final class TestSupport {
         RunConfig config = new RunConfig(quick.seed(), null, null, true, quick.device(), 0, options);
         return new RunContext(config, outputDir, ProgressSink.silent(), fixtureHome(), ai.djl.Device.cpu(), false);
     }
+
+    /** A PNG that holds only its header (IHDR, width x height, 1-bit grey) and IEND: no pixel data. */
+    public static byte[] pngHeaderOnly(int width, int height) {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(17);
+        header.put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(header.array());
+        java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4 + 12);
+        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        png.putInt(13).put(header.array()).putInt((int) crc.getValue());
+        png.putInt(0).put("IEND".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(0xAE426082);
+        return png.array();
+    }
 }

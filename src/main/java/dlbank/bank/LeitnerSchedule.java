@@ -70,6 +70,21 @@ public final class LeitnerSchedule {
         return ordered;
     }
 
+    /**
+     * The cards still due in the current session, lowest box first, then bank order: what a sitting
+     * that answers one card at a time (the page) asks next. Empty when the session is done.
+     */
+    public List<String> due(List<String> idsInBankOrder) {
+        List<String> due = new ArrayList<>();
+        for (String id : idsInBankOrder) {
+            if (card(id).dueSession() <= session) {
+                due.add(id);
+            }
+        }
+        due.sort(Comparator.comparingInt((String id) -> card(id).box()).thenComparingInt(idsInBankOrder::indexOf));
+        return due;
+    }
+
     /** Records an answer and schedules the card's next appearance. */
     public Card answer(String id, boolean knew) {
         Card before = card(id);

@@ -34,6 +34,21 @@ public final class QuizState {
         }
     }
 
+    /**
+     * Reads the state, changes it and writes it back, one change at a time in this process: the page
+     * answers cards from several requests, each of which must see the answers before it.
+     *
+     * @return what the change returns
+     */
+    public static <T> T update(Path file, java.util.function.Function<LeitnerSchedule, T> change) {
+        synchronized (QuizState.class) {
+            LeitnerSchedule schedule = read(file);
+            T result = change.apply(schedule);
+            write(file, schedule);
+            return result;
+        }
+    }
+
     public static void write(Path file, LeitnerSchedule schedule) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", 1);

@@ -19,7 +19,7 @@ import java.nio.file.Path;
 @Command(name = "dlbank", mixinStandardHelpOptions = true, version = "dlbank 0.1.0",
         subcommands = {ListCommand.class, ShowCommand.class, SearchCommand.class, QuizCommand.class,
                 GradeCommand.class, InterviewCommand.class,
-                RunCommand.class, PredictCommand.class, BenchCommand.class, DataCommand.class,
+                RunCommand.class, PredictCommand.class, BenchCommand.class, DataCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DlbankCommand implements Runnable {
 
@@ -165,6 +165,9 @@ public final class DlbankCommand implements Runnable {
 
     /** The data home the user chose, or the default. */
     dlbank.data.DataHome dataHome() {
+        if (dataDir != null && !java.nio.file.Files.isDirectory(dataDir)) {
+            throw UserException.input("error.data-dir.missing", dataDir.toAbsolutePath().normalize());
+        }
         return dlbank.data.DataHome.resolve(dataDir);
     }
 }

@@ -5,6 +5,7 @@ import dlbank.bank.BankEntry;
 import dlbank.bank.TextWidth;
 import dlbank.experiment.Experiment;
 import dlbank.experiment.ExperimentRegistry;
+import dlbank.experiment.ExperimentStatus;
 import dlbank.i18n.Messages;
 import dlbank.report.RunDirectory;
 import picocli.CommandLine.Command;
@@ -57,8 +58,7 @@ final class ListCommand implements Callable<Integer> {
     private static String experimentMarks(List<String> ids) {
         StringBuilder marks = new StringBuilder();
         for (String id : ids) {
-            marks.append(ExperimentRegistry.find(id).isEmpty() ? "…"
-                    : RunDirectory.latestFinished(id).isPresent() ? "✓" : "○");
+            marks.append(ExperimentStatus.of(id).mark());
         }
         return marks.toString();
     }

@@ -96,6 +96,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             out.println(row.toString().stripTrailing());
             if (show) {
+                out.println("  " + reading.steps());
                 out.print(ascii(reading.input()));
             }
         }
@@ -154,7 +155,7 @@ final class PredictCommand implements Callable<Integer> {
         String stem = input.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         Path target = OutputFiles.fresh(outFile, Path.of(stem + "-denoised.png"));
         try (Denoiser denoiser = Denoiser.load(choice.modelDir(), device.resolve())) {
-            float[] clean = denoiser.denoise(DigitImage.luminance(image), image.getHeight(), image.getWidth());
+            float[] clean = denoiser.denoise(dlbank.data.GreyLevels.of(image).luminance(), image.getHeight(), image.getWidth());
             dlbank.report.Pictures.greyImage(target, clean, image.getHeight(), image.getWidth());
         }
         out.println("model: " + choice.description());

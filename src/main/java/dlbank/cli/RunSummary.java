@@ -127,6 +127,9 @@ final class RunSummary {
         if (value == Math.rint(value) && Math.abs(value) < 1e12) {
             return String.format("%,d", (long) value);
         }
+        if (value != 0 && Math.abs(value) < 1e-3) {
+            return String.format("%.2e", value); // an error of 1e-12 is not 0.0000
+        }
         return Math.abs(value) >= 100 ? String.format("%,.1f", value) : String.format("%.4f", value);
     }
 

@@ -66,7 +66,7 @@ final class ShowCommand implements Callable<Integer> {
             }
             Optional<Path> series = SeedSeries.latestFinished(experimentId);
             series.ifPresent(dir -> seriesSection(md, experimentId, dir, zh));
-            Optional<Path> run = RunDirectory.latestDefault(experimentId).or(() -> RunDirectory.latestFinished(experimentId));
+            Optional<Path> run = RunDirectory.latestShown(experimentId);
             if (run.isEmpty()) {
                 if (series.isEmpty()) {
                     md.append(zh ? "- `" + experimentId + "`：还没有运行记录。运行 `dlbank run " + experimentId + "`。\n"

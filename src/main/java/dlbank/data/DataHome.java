@@ -28,15 +28,22 @@ public final class DataHome {
     static final String FETCHED_MARKER = ".dlbank-fetched";
 
     private final Path root;
+    /** The user named this folder with --data-dir: use what is there, never fetch into it unasked. */
+    private final boolean chosen;
 
     public DataHome(Path root) {
+        this(root, false);
+    }
+
+    private DataHome(Path root, boolean chosen) {
         this.root = root.toAbsolutePath().normalize();
+        this.chosen = chosen;
     }
 
     /** The data home: the option if given, else {@code $DLBANK_HOME/data}, else {@code ~/.dlbank/data}. */
     public static DataHome resolve(Path dataDirOption) {
         if (dataDirOption != null) {
-            return new DataHome(dataDirOption);
+            return new DataHome(dataDirOption, true);
         }
         return new DataHome(DlbankHome.path().resolve("data"));
     }
@@ -50,6 +57,15 @@ public final class DataHome {
         Optional<Map<String, Path>> found = find(set);
         if (found.isPresent()) {
             return found.get();
+        }
+        if (chosen) {
+            // A folder the user named holds their own files; fetching into it (or training on the
+            // default data instead) would silently ignore what they asked for.
+            if (!Files.isDirectory(root)) {
+                throw UserException.input("error.data-dir.missing", root);
+            }
+            throw UserException.input("error.data-dir.no-set", root, set.id(),
+                    String.join(", ", set.sha256ByFile().keySet()));
         }
         progress.accept(set.description() + " is not in " + root + "; fetching it once.");
         fetch(set, progress);

@@ -73,6 +73,56 @@ public record ImageDataset(String name, byte[] pixels, byte[] labels, int height
         return new ImageDataset(name, pixelSlice, labelSlice, height, width, classes);
     }
 
+    /** The images at the given positions, in that order. */
+    public ImageDataset select(int[] indices) {
+        int size = pixelsPerImage();
+        byte[] pixelSlice = new byte[indices.length * size];
+        byte[] labelSlice = new byte[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(pixels, indices[i] * size, pixelSlice, i * size, size);
+            labelSlice[i] = labels[indices[i]];
+        }
+        return new ImageDataset(name, pixelSlice, labelSlice, height, width, classes);
+    }
+
+    /**
+     * Positions of {@code perClass} images of every class, drawn at random (seeded) without
+     * replacement: a small labelled set with every class equally present.
+     */
+    public int[] balancedSample(int perClass, long seed) {
+        java.util.List<Integer> order = new java.util.ArrayList<>();
+        for (int i = 0; i < size(); i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(seed));
+        int[] taken = new int[classes];
+        int[] chosen = new int[perClass * classes];
+        int count = 0;
+        for (int i : order) {
+            if (count == chosen.length) {
+                break;
+            }
+            if (taken[labels[i]] < perClass) {
+                taken[labels[i]]++;
+                chosen[count++] = i;
+            }
+        }
+        if (count < chosen.length) {
+            throw new IllegalArgumentException(name + " has fewer than " + perClass + " images of some class");
+        }
+        java.util.Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /** The labels as whole numbers. */
+    public int[] labelArray() {
+        int[] values = new int[labels.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = labels[i];
+        }
+        return values;
+    }
+
     /** All images as one float array (N, 1, H, W), scaled to [0, 1]. */
     public NDArray images(NDManager manager) {
         float[] values = new float[pixels.length];

@@ -60,6 +60,35 @@ public final class BinaryCurves {
     }
 
     /**
+     * The area under the ROC curve computed another way, from ranks (Mann &amp; Whitney, 1947): with
+     * tied scores given their average rank, AUC = (R₊ − n₊(n₊+1)/2) / (n₊·n₋), where R₊ is the sum of
+     * the positives' ranks. It equals {@link #rocAuc}; the two serve as checks of each other.
+     */
+    public static double rankAuc(double[] scores, boolean[] labels) {
+        Counts counts = countAtThresholds(scores, labels); // validates the input
+        int[] order = IntStream.range(0, scores.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> scores[i])).mapToInt(Integer::intValue).toArray();
+        double positiveRanks = 0;
+        for (int start = 0; start < order.length; ) {
+            int end = start;
+            while (end + 1 < order.length && scores[order[end + 1]] == scores[order[start]]) {
+                end++;
+            }
+            double averageRank = (start + end) / 2.0 + 1; // ranks start at 1
+            for (int k = start; k <= end; k++) {
+                positiveRanks += labels[order[k]] ? averageRank : 0;
+            }
+            start = end + 1;
+        }
+        double positives = counts.positives;
+        return (positiveRanks - positives * (positives + 1) / 2) / (positives * counts.negatives);
+    }
+
+    public static double rankAuc(float[] scores, boolean[] labels) {
+        return rankAuc(toDouble(scores), labels);
+    }
+
+    /**
      * (recall, precision) at each distinct threshold, highest first. Unlike scikit-learn's
      * precision_recall_curve, no extra (0, 1) point is added: every point here is a real threshold.
      */

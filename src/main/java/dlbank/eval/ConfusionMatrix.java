@@ -7,6 +7,11 @@ package dlbank.eval;
  * = TP / (TP + FN), the share of true c that are found; F1 = 2·P·R / (P + R), the harmonic mean of
  * the two. A ratio with a zero denominator (no predictions of c, or no examples of c) counts as 0,
  * as scikit-learn does by default.
+ *
+ * <p>Averages over classes: macro = the plain mean of the per-class values (every class counts the
+ * same); micro = the metric of the summed TP, FP and FN (every example counts the same). In
+ * single-label classification each error is one FP and one FN, so micro precision, recall and F1
+ * all equal the accuracy.
  */
 public final class ConfusionMatrix {
 
@@ -106,6 +111,62 @@ public final class ConfusionMatrix {
             sum += f1(c);
         }
         return sum / counts.length;
+    }
+
+    /** The unweighted mean of the per-class precisions. */
+    public double macroPrecision() {
+        double sum = 0;
+        for (int c = 0; c < counts.length; c++) {
+            sum += precision(c);
+        }
+        return sum / counts.length;
+    }
+
+    /** The unweighted mean of the per-class recalls. */
+    public double macroRecall() {
+        double sum = 0;
+        for (int c = 0; c < counts.length; c++) {
+            sum += recall(c);
+        }
+        return sum / counts.length;
+    }
+
+    /** The per-class F1 scores weighted by each class's support. */
+    public double weightedF1() {
+        double sum = 0;
+        for (int c = 0; c < counts.length; c++) {
+            sum += f1(c) * support(c);
+        }
+        return total() == 0 ? 0 : sum / total();
+    }
+
+    /** Σ TP / Σ (TP + FP) over all classes. */
+    public double microPrecision() {
+        long truePositives = 0;
+        long falsePositives = 0;
+        for (int c = 0; c < counts.length; c++) {
+            truePositives += truePositives(c);
+            falsePositives += falsePositives(c);
+        }
+        return ratio(truePositives, truePositives + falsePositives);
+    }
+
+    /** Σ TP / Σ (TP + FN) over all classes. */
+    public double microRecall() {
+        long truePositives = 0;
+        long falseNegatives = 0;
+        for (int c = 0; c < counts.length; c++) {
+            truePositives += truePositives(c);
+            falseNegatives += falseNegatives(c);
+        }
+        return ratio(truePositives, truePositives + falseNegatives);
+    }
+
+    /** The harmonic mean of micro precision and micro recall. */
+    public double microF1() {
+        double p = microPrecision();
+        double r = microRecall();
+        return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
     private static double ratio(long numerator, long denominator) {

@@ -17,6 +17,21 @@ public final class Predictions {
      * @return softmax probabilities, row-major (N x classes)
      */
     public static float[][] probabilities(Block block, NDManager manager, NDArray inputs, int batchSize) {
+        return rows(block, manager, inputs, batchSize, true);
+    }
+
+    /**
+     * The raw outputs of a block with one row of outputs per input (a classifier's logits, an
+     * encoder's features), in inference mode.
+     *
+     * @param inputs (N, ...) on the model's device
+     * @return one row per input (N x outputs)
+     */
+    public static float[][] outputs(Block block, NDManager manager, NDArray inputs, int batchSize) {
+        return rows(block, manager, inputs, batchSize, false);
+    }
+
+    private static float[][] rows(Block block, NDManager manager, NDArray inputs, int batchSize, boolean softmax) {
         long size = inputs.getShape().get(0);
         float[][] rows = new float[(int) size][];
         ParameterStore parameters = new ParameterStore(manager, false);
@@ -25,7 +40,7 @@ public final class Predictions {
             try (NDManager batchManager = manager.newSubManager()) {
                 NDArray x = inputs.get(batchManager, new NDIndex().addSliceDim(from, to));
                 NDArray logits = block.forward(parameters, new NDList(x), false).singletonOrThrow();
-                float[] flat = logits.softmax(1).toFloatArray();
+                float[] flat = (softmax ? logits.softmax(1) : logits).toFloatArray();
                 int classes = (int) logits.getShape().get(1);
                 for (int i = 0; i < to - from; i++) {
                     rows[(int) from + i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
@@ -54,6 +69,16 @@ public final class Predictions {
             }
         }
         return probabilities;
+    }
+
+    /** The share of inputs whose most likely class is their label, in inference mode. */
+    public static double accuracy(Block block, NDManager manager, NDArray inputs, int[] labels, int batchSize) {
+        int[] predicted = argmax(probabilities(block, manager, inputs, batchSize));
+        long correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            correct += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return (double) correct / labels.length;
     }
 
     /** Index of the largest value of each row. */

@@ -1,8 +1,23 @@
 package dlbank.experiment;
 
 import dlbank.UserException;
+import dlbank.experiment.lab.ActivationsLab;
+import dlbank.experiment.lab.AdversarialExamplesLab;
 import dlbank.experiment.lab.AttentionLab;
+import dlbank.experiment.lab.BackpropagationLab;
+import dlbank.experiment.lab.DataAugmentationLab;
+import dlbank.experiment.lab.DeepLearningLab;
+import dlbank.experiment.lab.EvaluationLab;
+import dlbank.experiment.lab.HyperparametersLab;
+import dlbank.experiment.lab.LossFunctionsLab;
+import dlbank.experiment.lab.ModelCompressionLab;
+import dlbank.experiment.lab.MultiTaskLab;
+import dlbank.experiment.lab.OptimizersLab;
+import dlbank.experiment.lab.ReinforcementLearningLab;
+import dlbank.experiment.lab.RegularizationLab;
 import dlbank.experiment.lab.RnnLongRangeLab;
+import dlbank.experiment.lab.SelfSupervisedLab;
+import dlbank.experiment.lab.TransferLearningLab;
 import dlbank.experiment.task.AndGateTask;
 import dlbank.experiment.task.DenoisingAutoencoderTask;
 import dlbank.experiment.task.ImdbRnnTask;
@@ -21,8 +36,14 @@ import java.util.Optional;
 public final class ExperimentRegistry {
 
     private static final List<Experiment> EXPERIMENTS = List.of(new AndGateTask(), new MnistCnnTask(), new ImdbRnnTask(),
-            new RnnLongRangeLab(), new AttentionLab(), new MnistGanTask(),
-            new DenoisingAutoencoderTask());
+            new RnnLongRangeLab(), new AttentionLab(), new MnistGanTask(), new DenoisingAutoencoderTask(),
+            // Concept labs I, in bank order
+            new DeepLearningLab(), new ActivationsLab(), new LossFunctionsLab(), new BackpropagationLab(),
+            new DataAugmentationLab(), new RegularizationLab(), new OptimizersLab(), new HyperparametersLab(),
+            new EvaluationLab(),
+            // Concept labs II
+            new TransferLearningLab(), new ModelCompressionLab(), new MultiTaskLab(), new SelfSupervisedLab(),
+            new ReinforcementLearningLab(), new AdversarialExamplesLab());
 
     private static final Map<String, String> PLANNED = planned();
 
@@ -54,22 +75,7 @@ public final class ExperimentRegistry {
 
     private static Map<String, String> planned() {
         Map<String, String> planned = new LinkedHashMap<>();
-        planned.put("lab/deep-learning", "logistic regression vs MLP vs CNN on one MNIST subset");
-        planned.put("lab/activations", "per-layer gradient norms with sigmoid, tanh, ReLU");
-        planned.put("lab/loss-functions", "MSE vs cross-entropy on one classifier");
-        planned.put("lab/backpropagation", "hand-derived gradients vs finite differences vs autograd");
         planned.put("lab/cnn", "learned filters, feature maps, conv vs dense parameter counts");
-        planned.put("lab/transfer-learning", "MNIST to Fashion-MNIST with 100 and 1000 labels");
-        planned.put("lab/data-augmentation", "1000 MNIST images with and without augmentation");
-        planned.put("lab/regularization", "none, L1, L2, dropout on a small training set");
-        planned.put("lab/optimizers", "GD, SGD, momentum, RMSProp, Adam; Rosenbrock trajectories");
-        planned.put("lab/hyperparameters", "learning-rate range test, batch-size sweep");
-        planned.put("lab/evaluation", "precision, recall, F1, ROC and PR curves");
-        planned.put("lab/model-compression", "int8 quantization, pruning, distillation");
-        planned.put("lab/multi-task", "one shared trunk with two heads vs two models");
-        planned.put("lab/self-supervised", "rotation pretraining, linear probe with 100 labels");
-        planned.put("lab/reinforcement-learning", "CartPole solved by DQN or policy gradient");
-        planned.put("lab/adversarial-examples", "FGSM, PGD, JSMA; adversarial training");
         return planned;
     }
 }

@@ -23,10 +23,10 @@ public final class DigitReader {
     private DigitReader() {}
 
     /**
-     * One image read: the 28x28 input the model saw (for {@code --show}), the digit and every class's
-     * probability.
+     * One image read: the 28x28 input the model saw and what each preprocessing step found (for
+     * {@code --show}), the digit and every class's probability.
      */
-    public record Reading(String name, float[] input, int digit, float[] probabilities) {}
+    public record Reading(String name, float[] input, int digit, float[] probabilities, String steps) {}
 
     /** An image to read and the name to report it by. */
     public record Picture(String name, BufferedImage image) {}
@@ -34,8 +34,11 @@ public final class DigitReader {
     /** Brings every picture to MNIST's form first, so a bad one fails before the engine starts. */
     public static List<Reading> read(Path modelDir, List<Picture> pictures, Device device) {
         float[][] inputs = new float[pictures.size()][];
+        String[] steps = new String[pictures.size()];
         for (int i = 0; i < pictures.size(); i++) {
-            inputs[i] = DigitImage.toMnist(pictures.get(i).image(), pictures.get(i).name());
+            DigitImage.Prepared prepared = DigitImage.prepare(pictures.get(i).image(), pictures.get(i).name());
+            inputs[i] = prepared.input();
+            steps[i] = prepared.steps();
         }
         int pixels = DigitImage.SIZE * DigitImage.SIZE;
         String architecture = SavedModel.architecture(modelDir);
@@ -55,7 +58,7 @@ public final class DigitReader {
             int[] digits = Predictions.argmax(probabilities);
             List<Reading> readings = new ArrayList<>();
             for (int i = 0; i < inputs.length; i++) {
-                readings.add(new Reading(pictures.get(i).name(), inputs[i], digits[i], probabilities[i]));
+                readings.add(new Reading(pictures.get(i).name(), inputs[i], digits[i], probabilities[i], steps[i]));
             }
             return readings;
         }

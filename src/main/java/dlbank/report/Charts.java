@@ -87,6 +87,83 @@ public final class Charts {
     }
 
     /**
+     * Points without lines, one colour per series (each point one measurement, e.g. one weight's
+     * gradient error against its size), and grey guide lines (e.g. y = 1e-6·x); on a log axis every
+     * value must be positive.
+     */
+    public static void scatter(Path file, String title, String xTitle, String yTitle, Map<String, Series> series,
+                               Map<String, Series> guides, boolean logX, boolean logY) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setXAxisLogarithmic(logX).setYAxisLogarithmic(logY).setMarkerSize(3);
+        chart.getStyler().setPlotGridLinesVisible(false);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        series.forEach((name, points) -> {
+            org.knowm.xchart.XYSeries cloud = chart.addSeries(name, points.x(), points.y());
+            cloud.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            cloud.setMarker(SeriesMarkers.CIRCLE);
+        });
+        guides.forEach((name, line) -> chart.addSeries(name, line.x(), line.y()).setMarker(SeriesMarkers.NONE)
+                .setLineColor(Color.GRAY));
+        write(file, chart);
+    }
+
+    /**
+     * Grouped bars: one group per category (a model, a setting), one bar per series in each group,
+     * e.g. training and test accuracy of several models side by side.
+     */
+    public static void bars(Path file, String title, String xTitle, String yTitle, List<String> categories,
+                            Map<String, double[]> series, Double yMin) {
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        if (yMin != null) {
+            chart.getStyler().setYAxisMin(yMin);
+        }
+        series.forEach((name, values) -> chart.addSeries(name, categories,
+                java.util.Arrays.stream(values).boxed().toList()));
+        write(file, chart);
+    }
+
+    /**
+     * Histograms of several samples over one range, drawn as lines through the share of each sample
+     * in each bin (so samples of different sizes compare); values outside the range are not drawn
+     * but still count in the total. With {@code logY}, empty bins are left out.
+     */
+    public static void histograms(Path file, String title, String xTitle, Map<String, float[]> samples, double min,
+                                  double max, int bins, boolean logY) {
+        double width = (max - min) / bins;
+        double[] centres = new double[bins];
+        for (int b = 0; b < bins; b++) {
+            centres[b] = min + (b + 0.5) * width;
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(logY ? "share of values per bin (log)" : "share of values per bin").build();
+        chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setXAxisDecimalPattern("0.00");
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        samples.forEach((name, values) -> {
+            double[] shares = new double[bins];
+            for (float value : values) {
+                int bin = (int) Math.floor((value - min) / width);
+                if (bin >= 0 && bin < bins) {
+                    shares[bin] += 1.0 / values.length;
+                }
+            }
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (int b = 0; b < bins; b++) {
+                if (!logY || shares[b] > 0) {
+                    x.add(centres[b]);
+                    y.add(shares[b]);
+                }
+            }
+            chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE);
+        });
+        write(file, chart);
+    }
+
+    /**
      * The loss and accuracy curves of a per-epoch history (rows with train_/validation_ loss and
      * accuracy); returns the files written (relative names), none if the history lacks the columns.
      */

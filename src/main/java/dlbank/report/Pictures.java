@@ -192,6 +192,87 @@ public final class Pictures {
         write(file, image);
     }
 
+    /** A path through the plane, e.g. an optimizer's iterates: x[i], y[i] in order. */
+    public record Path2D(double[] x, double[] y) {}
+
+    private static final Color[] PATH_COLOURS = {new Color(219, 68, 55), new Color(66, 133, 244),
+            new Color(15, 157, 88), new Color(244, 160, 0), new Color(171, 71, 188), Color.BLACK};
+
+    /**
+     * A function of two variables as a contour map (grey bands of log10(1 + f), darker lines between
+     * them) over [xMin, xMax] x [yMin, yMax], with paths drawn over it in colour, a legend, and a
+     * cross at {@code target} (the minimum).
+     */
+    public static void contourPaths(Path file, String title, java.util.function.DoubleBinaryOperator f, double xMin,
+                                    double xMax, double yMin, double yMax, java.util.Map<String, Path2D> paths,
+                                    double[] target) {
+        int width = 640;
+        int height = (int) Math.round(width * (yMax - yMin) / (xMax - xMin));
+        int left = 50;
+        int top = 40;
+        int legendWidth = 360;
+        BufferedImage image = canvas(left + width + 20 + legendWidth, top + height + 40);
+        Graphics2D g = graphics(image);
+        int[][] band = new int[height][width];
+        for (int py = 0; py < height; py++) {
+            for (int px = 0; px < width; px++) {
+                double x = xMin + (px + 0.5) / width * (xMax - xMin);
+                double y = yMax - (py + 0.5) / height * (yMax - yMin);
+                double level = Math.log10(1 + f.applyAsDouble(x, y));
+                band[py][px] = (int) Math.floor(4 * level); // four bands per decade
+                int grey = Math.max(150, 250 - 8 * band[py][px]);
+                image.setRGB(left + px, top + py, new Color(grey, grey, grey).getRGB());
+            }
+        }
+        for (int py = 1; py < height; py++) {
+            for (int px = 1; px < width; px++) {
+                if (band[py][px] != band[py - 1][px] || band[py][px] != band[py][px - 1]) {
+                    image.setRGB(left + px, top + py, new Color(120, 120, 120).getRGB());
+                }
+            }
+        }
+        java.util.function.DoubleUnaryOperator toX = x -> left + (x - xMin) / (xMax - xMin) * width;
+        java.util.function.DoubleUnaryOperator toY = y -> top + (yMax - y) / (yMax - yMin) * height;
+        g.setClip(left, top, width, height);
+        g.setStroke(new BasicStroke(2f));
+        int colour = 0;
+        for (Path2D path : paths.values()) {
+            g.setColor(PATH_COLOURS[colour++ % PATH_COLOURS.length]);
+            java.awt.geom.Path2D.Double line = new java.awt.geom.Path2D.Double();
+            for (int i = 0; i < path.x().length; i++) {
+                double px = toX.applyAsDouble(Math.max(xMin - 1, Math.min(xMax + 1, path.x()[i])));
+                double py = toY.applyAsDouble(Math.max(yMin - 1, Math.min(yMax + 1, path.y()[i])));
+                if (i == 0) {
+                    line.moveTo(px, py);
+                } else {
+                    line.lineTo(px, py);
+                }
+            }
+            g.draw(line);
+        }
+        g.setClip(null);
+        g.setColor(Color.BLACK);
+        int tx = (int) Math.round(toX.applyAsDouble(target[0]));
+        int ty = (int) Math.round(toY.applyAsDouble(target[1]));
+        g.drawLine(tx - 7, ty - 7, tx + 7, ty + 7);
+        g.drawLine(tx - 7, ty + 7, tx + 7, ty - 7);
+        g.drawRect(left, top, width, height);
+        g.drawString(title, left, 22);
+        g.drawString(String.format("x from %.1f to %.1f, y from %.1f to %.1f; x = minimum", xMin, xMax, yMin, yMax),
+                left, top + height + 25);
+        colour = 0;
+        int row = 0;
+        for (String name : paths.keySet()) {
+            g.setColor(PATH_COLOURS[colour++ % PATH_COLOURS.length]);
+            g.fillRect(left + width + 20, top + 10 + row * 22, 18, 4);
+            g.setColor(Color.BLACK);
+            g.drawString(name, left + width + 44, top + 16 + row * 22);
+            row++;
+        }
+        g.dispose();
+        write(file, image);
+    }
+
     /** A text whose words are shaded by a weight each, with a caption above it. */
     public record WeightedText(String caption, List<String> words, float[] weights) {}
 

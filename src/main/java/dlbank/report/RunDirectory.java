@@ -96,6 +96,14 @@ public final class RunDirectory {
                 .filter(dir -> Boolean.TRUE.equals(readReport(dir).get("default_setting"))).findFirst();
     }
 
+    /**
+     * The run that {@code show} and the page present for the experiment: the newest finished run with
+     * the default settings, else the newest finished run.
+     */
+    public static Optional<Path> latestShown(String experimentId) {
+        return latestDefault(experimentId).or(() -> latestFinished(experimentId));
+    }
+
     /** Run folders of the experiment (folders with run.json), newest first (names sort by time). */
     public static List<Path> runFolders(String experimentId) {
         return allFolders(experimentId).stream().filter(dir -> Files.isRegularFile(dir.resolve(RUN_FILE))).toList();

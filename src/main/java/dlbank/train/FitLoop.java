@@ -57,6 +57,17 @@ public final class FitLoop {
         NDList apply(NDArray inputs, NDArray labels, NDManager batchManager);
     }
 
+    /**
+     * A term added to each training batch's loss before the backward pass, such as an L1 or L2
+     * penalty on the weights ({@link WeightPenalty}). It shapes the gradient only: the losses the loop
+     * reports are the data loss alone, so runs with and without a penalty compare directly.
+     */
+    @FunctionalInterface
+    public interface Penalty {
+        /** @return a scalar, made in {@code batchManager} so that it is freed with the batch */
+        NDArray of(NDManager batchManager);
+    }
+
     /** Inputs and labels of one split, each one array on the device. */
     public record Data(NDArray inputs, NDArray labels) {
         public long size() {
@@ -128,6 +139,8 @@ public final class FitLoop {
     private final ProgressSink progress;
     private final String unit;
     private BatchTransform transform;
+    private Runnable afterStep;
+    private Penalty penalty;
 
     /**
      * @param trainer a DJL trainer built with {@code optimizer} as its optimizer
@@ -148,7 +161,25 @@ public final class FitLoop {
         return this;
     }
 
-    public Outcome fit(Data train, Data validation, Settings settings) {
+    /** Adds {@code lossPenalty} to every training batch's loss from now on. */
+    public FitLoop withPenalty(Penalty lossPenalty) {
+        this.penalty = lossPenalty;
+        return this;
+    }
+
+
+    /**
+     * Runs {@code action} after every optimizer step, e.g. to put a pruning mask back on the weights
+     * the step moved.
+     */
+    public FitLoop withAfterStep(Runnable action) {
+        this.afterStep = action;
+        return this;
+    }
+
+    public Outcome fit(Data train, Data validation, Settings asked) {
+        Settings settings = capped(asked, train.size());
+        MemoryEstimate.check(trainer.getModel().getBlock(), exampleShape(train), settings.batchSize());
         Checkpoint checkpoint = settings.checkpointDir() == null ? null : new Checkpoint(settings.checkpointDir());
         List<EpochStats> history = new ArrayList<>();
         int startEpoch = 0;
@@ -210,6 +241,20 @@ public final class FitLoop {
         return new Outcome(history, resumedAfter, stoppedEarly, bestEpoch);
     }
 
+    /** A batch larger than the training set is the training set: the same steps, no bigger arrays. */
+    private Settings capped(Settings settings, long examples) {
+        if (settings.batchSize() <= examples) {
+            return settings;
+        }
+        progress.info(Messages.get("progress.batch-capped", settings.batchSize(), examples));
+        return new Settings(settings.epochs(), (int) examples, settings.seed(), settings.patience(),
+                settings.checkpointDir(), settings.resume(), settings.keepBest());
+    }
+
+    private static ai.djl.ndarray.types.Shape exampleShape(Data train) {
+        return train.inputs().getShape().slice(1);
+    }
+
     /**
      * Runs {@code steps} training steps exactly as an epoch runs them (shuffle, slices, live bar) and
      * returns the examples per second; the benchmark compares this with {@link ReferenceLoop}.
@@ -261,9 +306,12 @@ public final class FitLoop {
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         output = trainer.forward(new NDList(x)).singletonOrThrow();
                         loss = trainer.getLoss().evaluate(new NDList(y), new NDList(output));
-                        collector.backward(loss);
+                        collector.backward(penalty == null ? loss : loss.add(penalty.of(batchManager)));
                     }
                     trainer.step();
+                    if (afterStep != null) {
+                        afterStep.run();
+                    }
                     lossSum.addi(loss.mul(to - from));
                     if (scorer != null) {
                         correctSum.addi(scorer.correct(output, y).toType(DataType.FLOAT32, false));
@@ -313,7 +361,7 @@ public final class FitLoop {
     }
 
     /** A permutation of 0..size-1 that depends only on the seed and the epoch. */
-    static long[] shuffledOrder(long size, long seed, int epoch) {
+    public static long[] shuffledOrder(long size, long seed, int epoch) {
         long[] order = new long[(int) size];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

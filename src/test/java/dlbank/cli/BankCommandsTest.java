@@ -46,10 +46,10 @@ class BankCommandsTest {
 
     @Test
     void showRendersTheAnswerAndSaysWhichExperimentsAreNotAvailableYet() {
-        String[] result = dlbank("show", "12", "--lang", "en");
+        String[] result = dlbank("show", "concept/cnn", "--lang", "en");
         assertThat(result[0]).isEqualTo("0");
-        assertThat(result[1]).contains("12. Which optimizers are there").contains("Short answer\n============")
-                .contains("Measured on this machine").contains("lab/optimizers: not yet available.")
+        assertThat(result[1]).contains("What is a convolutional neural network (CNN) and how does it work?").contains("Short answer\n============")
+                .contains("Measured on this machine").contains("lab/cnn: not yet available.")
                 .doesNotContain("**").doesNotContain("```");
         String[] zh = dlbank("show", "concept/evaluation", "--lang", "zh");
         assertThat(zh[1]).contains("简答").contains("task/mnist-cnn：还没有运行记录");

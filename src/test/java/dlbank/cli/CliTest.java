@@ -48,10 +48,10 @@ class CliTest {
 
     @Test
     void aPlannedExperimentSaysItIsNotAvailableYet() {
-        Cli.Outcome outcome = dlbank("run", "lab/optimizers");
+        Cli.Outcome outcome = dlbank("run", "lab/cnn");
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.errLines()).containsExactly(
-                "dlbank: experiment lab/optimizers (GD, SGD, momentum, RMSProp, Adam; Rosenbrock trajectories) is not"
+                "dlbank: experiment lab/cnn (learned filters, feature maps, conv vs dense parameter counts) is not"
                         + " available yet; 'dlbank list' shows the ones that are");
     }
 
@@ -122,6 +122,26 @@ class CliTest {
     }
 
     @Test
+    void aDataDirThatDoesNotExistOrHoldsNoDataIsOneLine() throws IOException {
+        Cli.Outcome missing = dlbank("run", "task/mnist-cnn", "--quick", "--data-dir", home.resolve("nonexistent").toString(),
+                "--out", home.resolve("missing-run").toString());
+        assertThat(missing.exitCode()).isEqualTo(3);
+        assertThat(missing.errLines()).hasSize(1);
+        assertThat(missing.err()).contains("nonexistent: no such folder");
+
+        Path empty = Files.createDirectories(home.resolve("empty-data"));
+        Cli.Outcome none = dlbank("run", "task/mnist-cnn", "--quick", "--data-dir", empty.toString(),
+                "--out", home.resolve("empty-run").toString());
+        assertThat(none.exitCode()).isEqualTo(3);
+        assertThat(none.errLines()).hasSize(1);
+        assertThat(none.err()).contains("holds no mnist data set");
+        try (var files = Files.list(empty)) {
+            assertThat(files).as("nothing fetched into the user's folder").isEmpty();
+        }
+        assertThat(home.resolve("empty-run")).doesNotExist();
+    }
+
+    @Test
     void predictReadsDigitsAndRejectsFilesThatAreNotImages() throws IOException {
         Cli.Outcome noModel = dlbank("predict", "task/mnist-cnn", "whatever.png");
         assertThat(noModel.exitCode()).isEqualTo(2);
@@ -177,7 +197,7 @@ class CliTest {
     void dataStatusListsEverySet() {
         Cli.Outcome outcome = dlbank("data", "status", "--data-dir", TestSupport.FIXTURES.toString());
         assertThat(outcome.exitCode()).isZero();
-        assertThat(outcome.out()).contains("mnist          ok").contains("fashion-mnist  missing").contains("imdb           ok");
+        assertThat(outcome.out()).contains("mnist          ok").contains("fashion-mnist  ok").contains("imdb           ok");
         assertThat(dlbank("data", "fetch", "cifar").err()).contains("unknown data set 'cifar'");
     }
 

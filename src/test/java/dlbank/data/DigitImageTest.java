@@ -31,6 +31,16 @@ class DigitImageTest {
     }
 
     @Test
+    void aHugePictureIsRefusedFromItsHeaderBeforeAnyPixelIsDecoded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // 20,000 x 20,000 pixels in 57 bytes: decoding it would take gigabytes; the header is enough to refuse it.
+        java.nio.file.Path huge = java.nio.file.Files.write(dir.resolve("huge.png"), dlbank.TestSupport.pngHeaderOnly(20_000, 20_000));
+        assertThatThrownBy(() -> DigitImage.read(huge))
+                .isInstanceOf(UserException.class)
+                .hasMessageEndingWith("huge.png: 20000 x 20000 pixels is larger than the 40,000,000 pixels allowed");
+    }
+
+    @Test
     void bringsAnOffCentreDarkOnLightDrawingToMnistForm() {
         float[] digit = DigitImage.toMnist(drawing(600, 100, 50, 200, 6f, true), "test");
         assertThat(digit).hasSize(28 * 28);

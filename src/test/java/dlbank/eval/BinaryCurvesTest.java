@@ -24,6 +24,21 @@ class BinaryCurvesTest {
     }
 
     @Test
+    void rankAucEqualsTheHandComputedValueAndTheTrapezoidArea() {
+        // Ascending ranks: 0.1 -> 1, 0.3 -> 2, 0.8 and 0.8 -> 3.5 each, 0.9 -> 5.
+        // Positives 0.9, 0.8, 0.3: R+ = 5 + 3.5 + 2 = 10.5; AUC = (10.5 - 3·4/2) / (3·2) = 4.5 / 6 = 0.75.
+        assertThat(BinaryCurves.rankAuc(SCORES, LABELS)).isCloseTo(0.75, within(1e-12));
+        Random random = new Random(3);
+        double[] scores = new double[500];
+        boolean[] labels = new boolean[500];
+        for (int i = 0; i < scores.length; i++) {
+            labels[i] = random.nextBoolean();
+            scores[i] = Math.round((random.nextGaussian() + (labels[i] ? 1 : 0)) * 4) / 4.0; // many ties
+        }
+        assertThat(BinaryCurves.rankAuc(scores, labels)).isCloseTo(BinaryCurves.rocAuc(scores, labels), within(1e-12));
+    }
+
+    @Test
     void rocAucWithATieIsThreeQuartersAndEqualsTheMannWhitneyCount() {
         // Trapezoids: 0.5·(1/3 + 2/3)/2 = 0.25, then 0 (vertical), then 0.5·1 = 0.5 -> 0.75.
         // Pairs (positive, negative), 6 in all: 0.9>0.8, 0.9>0.1, 0.8=0.8 (1/2), 0.8>0.1, 0.3<0.8, 0.3>0.1

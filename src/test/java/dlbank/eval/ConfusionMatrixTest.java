@@ -33,6 +33,30 @@ class ConfusionMatrixTest {
     }
 
     @Test
+    void macroAndMicroAveragesMatchHandComputedValues() {
+        ConfusionMatrix matrix = ConfusionMatrix.of(ACTUAL, PREDICTED, 3);
+        // precisions 3/4, 2/3, 2/3; recalls 3/4, 2/3, 2/3 (supports 4, 3, 3)
+        assertThat(matrix.macroPrecision()).isCloseTo((0.75 + 2.0 / 3 + 2.0 / 3) / 3, within(1e-12));
+        assertThat(matrix.macroRecall()).isCloseTo((0.75 + 2.0 / 3 + 2.0 / 3) / 3, within(1e-12));
+        assertThat(matrix.weightedF1()).isCloseTo((4 * 0.75 + 3 * 2.0 / 3 + 3 * 2.0 / 3) / 10, within(1e-12));
+        // micro: Σ TP = 7, Σ FP = 3, Σ FN = 3 -> 7/10 each, the accuracy
+        assertThat(matrix.microPrecision()).isEqualTo(0.7);
+        assertThat(matrix.microRecall()).isEqualTo(0.7);
+        assertThat(matrix.microF1()).isCloseTo(0.7, within(1e-15));
+    }
+
+    @Test
+    void macroAndMicroDifferWhenARareClassIsHandledBadly() {
+        // 8 of class 0 all right; 2 of class 1, one predicted as 0.
+        ConfusionMatrix matrix = ConfusionMatrix.of(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 1, 1},
+                new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 2);
+        // class 0: P = 8/9, R = 1, F1 = 16/17; class 1: P = 1, R = 1/2, F1 = 2/3
+        assertThat(matrix.macroF1()).isCloseTo((16.0 / 17 + 2.0 / 3) / 2, within(1e-12));
+        assertThat(matrix.microF1()).isCloseTo(0.9, within(1e-12));
+        assertThat(matrix.weightedF1()).isCloseTo((8 * 16.0 / 17 + 2 * 2.0 / 3) / 10, within(1e-12));
+    }
+
+    @Test
     void f1IsTheHarmonicMeanNotTheArithmeticMean() {
         // class 0: TP 1, FP 0, FN 3 -> precision 1, recall 1/4, F1 = 2·1·0.25/1.25 = 0.4 (the mean would be 0.625)
         ConfusionMatrix matrix = ConfusionMatrix.of(new int[] {0, 0, 0, 0, 1}, new int[] {0, 1, 1, 1, 1}, 2);

@@ -101,7 +101,20 @@ class FitLoopTest {
         assertThat(FitLoop.shuffledOrder(100, 1, 3)).containsExactlyInAnyOrder(FitLoop.shuffledOrder(100, 2, 3));
     }
 
+    @Test
+    void aBatchLargerThanTheTrainingSetIsTheTrainingSet() {
+        Run run = fit(1, 1e-3f, 0, null, false, 100_000);
+        assertThat(run.lines()).contains("--batch-size 100000 is larger than the 1600 training examples; using 1600");
+        assertThat(run.outcome().history()).hasSize(1);
+        assertThat(run.outcome().history().get(0).trainLoss()).isFinite();
+    }
+
     private static Run fit(int epochs, float learningRate, int patience, Path checkpointDir, boolean resume) {
+        return fit(epochs, learningRate, patience, checkpointDir, resume, 32);
+    }
+
+    private static Run fit(int epochs, float learningRate, int patience, Path checkpointDir, boolean resume,
+                           int batchSize) {
         List<String> lines = new ArrayList<>();
         ProgressSink sink = new ProgressSink() {
             @Override
@@ -130,7 +143,7 @@ class FitLoopTest {
                 FitLoop.Outcome outcome = loop.fit(
                         new FitLoop.Data(train.images(manager), train.labels(manager)),
                         new FitLoop.Data(validation.images(manager), validation.labels(manager)),
-                        new FitLoop.Settings(epochs, 32, 11, patience, checkpointDir, resume));
+                        new FitLoop.Settings(epochs, batchSize, 11, patience, checkpointDir, resume));
                 return new Run(outcome, model.getBlock().getParameters().valueAt(0).getArray().toFloatArray(), lines);
             }
         }

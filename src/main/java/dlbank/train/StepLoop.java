@@ -1,0 +1,88 @@
+package dlbank.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+
+/**
+ * Training step by step with any DJL optimizer, for the labs that compare optimizers, losses and
+ * learning rates per step, where {@link FitLoop}'s epochs are too coarse: shuffled mini-batches
+ * (or the whole split at once: full-batch gradient descent), the loss of every step read back, and
+ * a listener that may stop the run. No checkpoints: these runs take seconds.
+ */
+public final class StepLoop {
+
+    /** Called after every step; return false to stop. */
+    @FunctionalInterface
+    public interface Listener {
+        boolean after(int step, double batchLoss);
+    }
+
+    private StepLoop() {}
+
+    /**
+     * Runs up to {@code steps} optimizer steps over mini-batches of {@code batchSize} examples in a
+     * fresh seeded order each pass; a batch size of at least the split's size makes every step one
+     * full-batch gradient step.
+     *
+     * @return the number of steps taken
+     */
+    public static int train(Trainer trainer, FitLoop.Data data, int batchSize, int steps, long seed, Listener listener) {
+        long size = data.size();
+        int batch = (int) Math.min(batchSize, size);
+        long perPass = size / batch; // the last incomplete batch of a pass is dropped: every step sees batch examples
+        int step = 0;
+        for (int pass = 1; step < steps; pass++) {
+            try (NDManager passManager = trainer.getManager().newSubManager()) {
+                long[] order = FitLoop.shuffledOrder(size, seed, pass);
+                NDArray index = passManager.create(order);
+                NDArray inputs = data.inputs().get(passManager, new NDIndex("{}", index));
+                NDArray labels = data.labels().get(passManager, new NDIndex("{}", index));
+                for (long b = 0; b < perPass && step < steps; b++) {
+                    double loss;
+                    try (NDManager batchManager = passManager.newSubManager()) {
+                        NDIndex rows = new NDIndex().addSliceDim(b * batch, (b + 1) * batch);
+                        NDArray x = inputs.get(batchManager, rows);
+                        NDArray y = labels.get(batchManager, rows);
+                        try (GradientCollector collector = trainer.newGradientCollector()) {
+                            NDArray output = trainer.forward(new NDList(x)).singletonOrThrow();
+                            NDArray value = trainer.getLoss().evaluate(new NDList(y), new NDList(output));
+                            collector.backward(value);
+                            loss = value.getFloat();
+                        }
+                        trainer.step();
+                    }
+                    step++;
+                    if (!Double.isFinite(loss) || !listener.after(step, loss)) {
+                        return step;
+                    }
+                }
+            }
+        }
+        return step;
+    }
+
+    /** Mean loss and accuracy (argmax of the outputs) over a split, in inference mode. */
+    public static FitLoop.Evaluation evaluate(Trainer trainer, FitLoop.Data data, int batchSize) {
+        long size = data.size();
+        double lossSum = 0;
+        double correct = 0;
+        for (long from = 0; from < size; from += batchSize) {
+            long to = Math.min(size, from + batchSize);
+            try (NDManager batchManager = trainer.getManager().newSubManager()) {
+                NDIndex rows = new NDIndex().addSliceDim(from, to);
+                NDArray x = data.inputs().get(batchManager, rows);
+                NDArray y = data.labels().get(batchManager, rows);
+                NDArray output = trainer.evaluate(new NDList(x)).singletonOrThrow();
+                lossSum += trainer.getLoss().evaluate(new NDList(y), new NDList(output)).getFloat() * (to - from);
+                correct += output.argMax(1).toType(DataType.FLOAT32, false).eq(y).sum()
+                        .toType(DataType.FLOAT64, false).getDouble();
+            }
+        }
+        return new FitLoop.Evaluation(lossSum / size, correct / size);
+    }
+}
