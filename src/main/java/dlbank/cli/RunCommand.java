@@ -62,6 +62,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Device device = Devices.resolve(config.device()); // a bad --device fails before any folder is made
+        root.dataHome();                                   // and so does a --data-dir that does not exist
         if (seeds != null) {
             if (options.out != null) {
                 throw UserException.usage("error.run.seeds-out", id);

@@ -128,6 +128,8 @@ class CliTest {
         assertThat(missing.exitCode()).isEqualTo(3);
         assertThat(missing.errLines()).hasSize(1);
         assertThat(missing.err()).contains("nonexistent: no such folder");
+        assertThat(missing.out()).as("nothing started").doesNotContain("full mode");
+        assertThat(home.resolve("missing-run")).doesNotExist();
 
         Path empty = Files.createDirectories(home.resolve("empty-data"));
         Cli.Outcome none = dlbank("run", "task/mnist-cnn", "--quick", "--data-dir", empty.toString(),
