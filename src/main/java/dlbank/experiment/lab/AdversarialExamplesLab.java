@@ -112,7 +112,7 @@ public final class AdversarialExamplesLab implements Experiment {
                 CheckpointedAdam optimizer = new CheckpointedAdam(1e-3f);
                 try (Trainer trainer = robust.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                         .optOptimizer(optimizer).optDevices(new ai.djl.Device[] {context.device()}))) {
-                    trainer.initialize(MnistCnn.inputShape(settings.batchSize()));
+                    trainer.initialize(MnistCnn.inputShape(1));
                     FitLoop.Outcome outcome = adversariallyTrain(context, settings, trainer, optimizer, train);
                     outcome.history().forEach(epoch -> result.historyRow(epoch.toRow()));
                     Robustness after = measure(context, robust.getBlock(), settings, images, labels, attackImages,

@@ -163,7 +163,7 @@ public final class LossFunctionsLab implements Experiment {
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(objective)
                     .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(rate)).build())
                     .optDevices(new ai.djl.Device[] {context.device()}))) {
-                trainer.initialize(MnistCnn.inputShape(s.batchSize()));
+                trainer.initialize(MnistCnn.inputShape(1));
                 if (start.equals("saturated")) {
                     // The output layer's weights (the last weight tensor), scaled up in place: large logits.
                     model.getBlock().getParameters().values().stream()

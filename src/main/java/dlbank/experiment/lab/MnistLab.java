@@ -80,7 +80,7 @@ final class MnistLab {
             model.setBlock(recipe.block().get());
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(optimizer).optDevices(new ai.djl.Device[] {context.device()}))) {
-                trainer.initialize(MnistCnn.inputShape(recipe.batchSize()));
+                trainer.initialize(MnistCnn.inputShape(1));
                 NDManager manager = trainer.getManager();
                 FitLoop loop = new FitLoop(trainer, optimizer, FitLoop.argmaxScorer(), context.progress(), "img");
                 setup.before(loop, model.getBlock());

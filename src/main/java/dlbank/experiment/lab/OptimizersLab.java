@@ -140,7 +140,7 @@ public final class OptimizersLab implements Experiment {
                     .add(Linear.builder().setUnits(10).build()));                                     // (B, 10)
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(optimizer(name, rate)).optDevices(new ai.djl.Device[] {context.device()}))) {
-                trainer.initialize(MnistCnn.inputShape(s.batchSize()));
+                trainer.initialize(MnistCnn.inputShape(1));
                 NDManager manager = trainer.getManager();
                 FitLoop.Data train = new FitLoop.Data(splits.train().images(manager), splits.train().labels(manager));
                 int batch = name.equals("gd") ? splits.train().size() : s.batchSize();

@@ -83,7 +83,7 @@ public final class DenoisingAutoencoderTask implements Experiment {
             model.setBlock(ConvAutoencoder.build());
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
                     .optOptimizer(optimizer).optDevices(new ai.djl.Device[] {context.device()}))) {
-                trainer.initialize(new ai.djl.ndarray.types.Shape(settings.batchSize(), 1, 28, 28));
+                trainer.initialize(new ai.djl.ndarray.types.Shape(1, 1, 28, 28));
                 NDManager manager = trainer.getManager();
                 NDArray train = all.range(0, trainCount).images(manager);
                 NDArray validation = all.range(trainCount, trainCount + settings.validationImages()).images(manager);

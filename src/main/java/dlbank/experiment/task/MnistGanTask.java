@@ -105,8 +105,8 @@ public final class MnistGanTask implements Experiment {
                     .withSchedule(CheckpointedAdam.LearningRateSchedule.cosine(steps));
             try (Trainer generatorTrainer = generator.newTrainer(trainingConfig(generatorOptimizer, context));
                  Trainer discriminatorTrainer = discriminator.newTrainer(trainingConfig(discriminatorOptimizer, context))) {
-                generatorTrainer.initialize(GanModels.noiseShape(settings.batchSize()));
-                discriminatorTrainer.initialize(GanModels.imageShape(settings.batchSize()));
+                generatorTrainer.initialize(GanModels.noiseShape(1));
+                discriminatorTrainer.initialize(GanModels.imageShape(1));
                 average.getBlock().initialize(average.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
                         GanModels.noiseShape(settings.batchSize()));
                 copyWeights(generator, average);
