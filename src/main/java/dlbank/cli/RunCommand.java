@@ -2,6 +2,7 @@ package dlbank.cli;
 
 import ai.djl.Device;
 import dlbank.UserException;
+import dlbank.data.DataHome;
 import dlbank.experiment.Experiment;
 import dlbank.experiment.ExperimentRegistry;
 import dlbank.experiment.ExperimentRunner;
@@ -62,12 +63,12 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Device device = Devices.resolve(config.device()); // a bad --device fails before any folder is made
-        root.dataHome();                                   // and so does a --data-dir that does not exist
+        DataHome dataHome = root.dataHome();               // and so does a --data-dir that does not exist
         if (seeds != null) {
             if (options.out != null) {
                 throw UserException.usage("error.run.seeds-out", id);
             }
-            return runSeeds(experiment, config, device);
+            return runSeeds(experiment, config, device, dataHome);
         }
         PrintWriter out = spec.commandLine().getOut();
         Path runDir = null;
@@ -92,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
             runDir = options.out != null ? RunDirectory.prepareUserFolder(options.out) : RunDirectory.create(id);
             RunDirectory.writeRunFile(runDir, id, config);
         }
-        Map<String, Object> report = runOne(experiment, config, runDir, resuming, createdHere, device,
+        Map<String, Object> report = runOne(experiment, config, runDir, resuming, createdHere, device, dataHome,
                 "dlbank run " + id + " --resume" + (options.out != null ? " --out " + options.out : ""));
         RunSummary.print(out, report, runDir);
         return 0;
@@ -100,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** One run, with a notice on Ctrl-C or kill that says how to continue. */
     private Map<String, Object> runOne(Experiment experiment, RunConfig config, Path runDir, boolean resuming,
-                                       boolean createdHere, Device device, String resumeCommand) {
+                                       boolean createdHere, Device device, DataHome dataHome, String resumeCommand) {
         PrintWriter out = spec.commandLine().getOut();
         out.println(Messages.get("run.header", id, Messages.text(config.quick() ? "run.mode.quick" : "run.mode.full"),
                 config.seed(), device, runDir));
@@ -115,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(interruptNotice);
         try {
             return ExperimentRunner.run(experiment, config, runDir, resuming, createdHere,
-                    TerminalProgress.forConsole(out), root.dataHome(), device);
+                    TerminalProgress.forConsole(out), dataHome, device);
         } finally {
             // The notice is for signals (Ctrl-C); an error explains itself.
             Runtime.getRuntime().removeShutdownHook(interruptNotice);
@@ -124,7 +125,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** One run per seed, one after another, then the summary; --resume continues the seeds still missing. */
     @SuppressWarnings("unchecked")
-    private int runSeeds(Experiment experiment, RunConfig requested, Device device) {
+    private int runSeeds(Experiment experiment, RunConfig requested, Device device, DataHome dataHome) {
         PrintWriter out = spec.commandLine().getOut();
         Path series = null;
         RunConfig config = requested;
@@ -165,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
                 RunDirectory.writeRunFile(runDir, id, seeded);
                 SeedSeries.recordRun(series, seed, runDir);
             }
-            Map<String, Object> report = runOne(experiment, seeded, runDir, resuming, !resuming, device,
+            Map<String, Object> report = runOne(experiment, seeded, runDir, resuming, !resuming, device, dataHome,
                     "dlbank run " + id + " --seeds " + seeds + " --resume");
             RunSummary.printClaims(out, report);
             reports.add(report);

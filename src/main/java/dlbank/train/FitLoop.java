@@ -339,6 +339,11 @@ public final class FitLoop {
 
     /** Mean loss and accuracy over a split, in inference mode and without a gradient graph. */
     public Evaluation evaluate(Data data, int batchSize) {
+        return evaluate(trainer, scorer, data, batchSize);
+    }
+
+    /** The same for any trainer: its loss, and accuracy by {@code scorer} (NaN when null). */
+    public static Evaluation evaluate(Trainer trainer, Scorer scorer, Data data, int batchSize) {
         long size = data.size();
         double lossSum = 0;
         double correctSum = 0;

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 
@@ -68,21 +67,6 @@ public final class StepLoop {
 
     /** Mean loss and accuracy (argmax of the outputs) over a split, in inference mode. */
     public static FitLoop.Evaluation evaluate(Trainer trainer, FitLoop.Data data, int batchSize) {
-        long size = data.size();
-        double lossSum = 0;
-        double correct = 0;
-        for (long from = 0; from < size; from += batchSize) {
-            long to = Math.min(size, from + batchSize);
-            try (NDManager batchManager = trainer.getManager().newSubManager()) {
-                NDIndex rows = new NDIndex().addSliceDim(from, to);
-                NDArray x = data.inputs().get(batchManager, rows);
-                NDArray y = data.labels().get(batchManager, rows);
-                NDArray output = trainer.evaluate(new NDList(x)).singletonOrThrow();
-                lossSum += trainer.getLoss().evaluate(new NDList(y), new NDList(output)).getFloat() * (to - from);
-                correct += output.argMax(1).toType(DataType.FLOAT32, false).eq(y).sum()
-                        .toType(DataType.FLOAT64, false).getDouble();
-            }
-        }
-        return new FitLoop.Evaluation(lossSum / size, correct / size);
+        return FitLoop.evaluate(trainer, FitLoop.argmaxScorer(), data, batchSize);
     }
 }

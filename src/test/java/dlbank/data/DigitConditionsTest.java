@@ -29,9 +29,9 @@ class DigitConditionsTest {
             DigitImage.Prepared prepared = DigitImage.prepare(sample.image(), what);
             assertThat(prepared.steps()).as(what).startsWith(sample.darkOnLight() ? "dark on light" : "light on dark");
             float[] input = prepared.input();
-            int[] box = box(input);
+            int[] box = DigitImageTest.box(input);
             assertThat(Math.max(box[2] - box[0], box[3] - box[1]) + 1).as(what).isBetween(18, 22);
-            double[] centre = centreOfMass(input);
+            double[] centre = DigitImageTest.centreOfMass(input);
             assertThat(centre[0]).as(what).isCloseTo(14, within(1.5));
             assertThat(centre[1]).as(what).isCloseTo(14, within(1.5));
         }
@@ -59,36 +59,6 @@ class DigitConditionsTest {
             // Before the grey levels were read as stored, the two differed by whole strokes.
             assertThat(difference / sum(dark)).as("digit " + digit.label()).isLessThan(0.05);
         }
-    }
-
-    private static int[] box(float[] digit) {
-        int[] box = {28, 28, -1, -1};
-        for (int y = 0; y < 28; y++) {
-            for (int x = 0; x < 28; x++) {
-                if (digit[y * 28 + x] > 0.1f) {
-                    box[0] = Math.min(box[0], x);
-                    box[1] = Math.min(box[1], y);
-                    box[2] = Math.max(box[2], x);
-                    box[3] = Math.max(box[3], y);
-                }
-            }
-        }
-        return box;
-    }
-
-    private static double[] centreOfMass(float[] digit) {
-        double mass = 0;
-        double x = 0;
-        double y = 0;
-        for (int row = 0; row < 28; row++) {
-            for (int column = 0; column < 28; column++) {
-                float v = digit[row * 28 + column];
-                mass += v;
-                x += v * (column + 0.5);
-                y += v * (row + 0.5);
-            }
-        }
-        return new double[] {x / mass, y / mass};
     }
 
     private static double sum(float[] values) {

@@ -74,7 +74,8 @@ class DigitImageTest {
                 .hasMessage("blank.png: no digit found (the image is blank or has no contrast)");
     }
 
-    private static int[] box(float[] digit) {
+    /** The bounding box of the ink above 0.1: {left, top, right, bottom}. */
+    static int[] box(float[] digit) {
         int[] box = {28, 28, -1, -1};
         for (int y = 0; y < 28; y++) {
             for (int x = 0; x < 28; x++) {
@@ -89,7 +90,8 @@ class DigitImageTest {
         return box;
     }
 
-    private static double[] centreOfMass(float[] digit) {
+    /** The ink's centre of mass, {x, y}, in pixels from the top left corner. */
+    static double[] centreOfMass(float[] digit) {
         double mass = 0;
         double x = 0;
         double y = 0;
