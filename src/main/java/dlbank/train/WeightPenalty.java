@@ -29,6 +29,40 @@ public final class WeightPenalty {
         return batch -> sum(weights, batch, weight -> weight.square()).mul(lambda / 2);
     }
 
+    /**
+     * L1's proximal step, run after each optimizer step: every weight moves {@code threshold} towards
+     * zero and stops at zero (soft thresholding, as in ISTA; Beck &amp; Teboulle, 2009). Unlike the
+     * sub-gradient λ·sign(w), which leaves weights jittering around zero, this makes them exactly 0.
+     * With threshold = learning rate × λ it is the proximal form of the penalty λ·Σ|w|.
+     */
+    public static Runnable softThreshold(Block block, float threshold) {
+        List<Parameter> weights = weights(block);
+        return () -> {
+            for (Parameter parameter : weights) {
+                NDArray weight = parameter.getArray();
+                try (NDArray magnitude = weight.abs(); NDArray shrunk = magnitude.sub(threshold);
+                     NDArray kept = shrunk.maximum(0f); NDArray safe = magnitude.maximum(1e-30f);
+                     NDArray factor = kept.div(safe)) {
+                    weight.muli(factor);
+                }
+            }
+        };
+    }
+
+    /**
+     * Decoupled weight decay, run after each optimizer step: every weight times (1 − {@code rate})
+     * (Loshchilov &amp; Hutter, 2019). With rate = learning rate × λ it is a gradient step on (λ/2)·Σw²
+     * that Adam's per-parameter scaling does not distort.
+     */
+    public static Runnable decay(Block block, float rate) {
+        List<Parameter> weights = weights(block);
+        return () -> {
+            for (Parameter parameter : weights) {
+                parameter.getArray().muli(1f - rate);
+            }
+        };
+    }
+
     private static List<Parameter> weights(Block block) {
         return block.getParameters().values().stream()
                 .filter(parameter -> parameter.getType() == Parameter.Type.WEIGHT).toList();

@@ -79,4 +79,27 @@ class WeightPenaltyTest {
             assertThat(weight.getArray().getManager().getManagedArrays()).hasSize(before);
         }
     }
+
+    @Test
+    void softThresholdMovesEachWeightTowardsZeroAndStopsAtZeroLeavingBiases() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Linear linear = layer(manager);
+            WeightPenalty.softThreshold(linear, 0.75f).run();
+            // (1, -2, 0.5, 0) -> (0.25, -1.25, 0, 0): 0.5 would cross zero, so it stops there.
+            assertThat(linear.getParameters().get("weight").getArray().toFloatArray())
+                    .containsExactly(new float[] {0.25f, -1.25f, 0f, 0f}, within(1e-6f));
+            assertThat(linear.getParameters().get("bias").getArray().toFloatArray()).containsExactly(3f, 3f);
+        }
+    }
+
+    @Test
+    void decayScalesEveryWeightAndNeverMakesOneZero() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Linear linear = layer(manager);
+            WeightPenalty.decay(linear, 0.1f).run();
+            assertThat(linear.getParameters().get("weight").getArray().toFloatArray())
+                    .containsExactly(new float[] {0.9f, -1.8f, 0.45f, 0f}, within(1e-6f));
+            assertThat(linear.getParameters().get("bias").getArray().toFloatArray()).containsExactly(3f, 3f);
+        }
+    }
 }

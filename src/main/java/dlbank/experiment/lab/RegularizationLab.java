@@ -10,6 +10,7 @@ import dlbank.experiment.Experiment;
 import dlbank.experiment.Result;
 import dlbank.experiment.RunContext;
 import dlbank.report.Charts;
+import dlbank.train.FitLoop;
 import dlbank.train.WeightPenalty;
 
 import java.util.LinkedHashMap;
@@ -28,20 +29,27 @@ public final class RegularizationLab implements Experiment {
     static final double NEAR_ZERO = 1e-3;
 
     /**
-     * @param l1 λ of λ·Σ|w| added to the mean cross-entropy
-     * @param l2 λ of (λ/2)·Σw²
-     * @param dropout share of each hidden layer's units dropped in training
+     * @param l1 candidate λ of the penalty λ·Σ|w|, applied as its proximal step (threshold lr·λ) after each Adam step
+     * @param l2 candidate λ of (λ/2)·Σw², applied as decoupled weight decay (w times 1 − lr·λ) after each Adam step
+     * @param dropout candidate shares of each hidden layer's units dropped in training
      * @param patience early stopping: epochs without a lower validation loss
      */
     record Settings(int trainImages, int validationImages, int testImages, int hidden, int epochs, int batchSize,
-                    float learningRate, float l1, float l2, float dropout, int patience) {
+                    float learningRate, float[] l1, float[] l2, float[] dropout, int patience) {
         static Settings of(RunContext context) {
             var config = context.config();
             return context.quick()
-                    ? new Settings(500, 300, 1_000, 128, config.epochsOr(3), config.batchSizeOr(64), 1e-3f, 1e-4f,
-                            1e-3f, 0.5f, 2)
+                    ? new Settings(500, 300, 1_000, 128, config.epochsOr(3), config.batchSizeOr(64), 1e-3f,
+                            new float[] {0.1f}, new float[] {1f}, new float[] {0.5f}, 2)
                     : new Settings(1_000, 1_000, 10_000, 256, config.epochsOr(40), config.batchSizeOr(64), 1e-3f,
-                            1e-4f, 1e-3f, 0.5f, 5);
+                            new float[] {0.03f, 0.1f, 0.3f}, new float[] {0.3f, 1f, 3f}, new float[] {0.2f, 0.5f}, 5);
+        }
+    }
+
+    /** One candidate: the variant it belongs to, its strength (λ or dropout rate; 0 for none and early stopping). */
+    record Candidate(String variant, float strength) {
+        String name() {
+            return strength == 0 ? variant : variant + "-" + strength;
         }
     }
 
@@ -68,24 +76,50 @@ public final class RegularizationLab implements Experiment {
                 .config("train_images", splits.train().size()).config("validation_images", splits.validation().size())
                 .config("test_images", splits.test().size()).config("epochs", s.epochs())
                 .config("batch_size", s.batchSize()).config("learning_rate", s.learningRate())
-                .config("optimizer", "adam; the penalties are added to the loss").config("l1", s.l1())
-                .config("l2", s.l2()).config("dropout", s.dropout()).config("early_stopping_patience", s.patience())
+                .config("optimizer", "adam; L1 as its proximal step (soft thresholding by lr·λ), L2 as decoupled weight "
+                        + "decay (times 1 − lr·λ), each after every Adam step")
+                .config("l1_candidates", s.l1()).config("l2_candidates", s.l2()).config("dropout_candidates", s.dropout())
+                .config("chosen_by", "validation accuracy of the final (early stopping: best) epoch").config("early_stopping_patience", s.patience())
                 .config("near_zero_below", NEAR_ZERO);
         Map<String, MnistLab.Trained> trained = new LinkedHashMap<>();
         Map<String, float[]> weights = new LinkedHashMap<>();
+        Map<String, Float> chosen = new LinkedHashMap<>();
         for (String variant : List.of("none", "l1", "l2", "dropout", "early_stopping")) {
-            boolean early = variant.equals("early_stopping");
-            MnistLab.Recipe recipe = new MnistLab.Recipe(variant, () -> mlp(s.hidden(),
-                    variant.equals("dropout") ? s.dropout() : 0), s.epochs(), s.batchSize(), s.learningRate(),
-                    early ? s.patience() : 0, early);
-            trained.put(variant, MnistLab.train(context, splits, recipe, (loop, block) -> {
-                if (variant.equals("l1")) {
-                    loop.withPenalty(WeightPenalty.l1(block, s.l1()));
-                } else if (variant.equals("l2")) {
-                    loop.withPenalty(WeightPenalty.l2(block, s.l2()));
+            float[] strengths = switch (variant) {
+                case "l1" -> s.l1();
+                case "l2" -> s.l2();
+                case "dropout" -> s.dropout();
+                default -> new float[] {0};
+            };
+            MnistLab.Trained best = null;
+            float[] bestWeights = null;
+            for (float strength : strengths) {
+                Candidate candidate = new Candidate(variant, strength);
+                float[][] kept = new float[1][];
+                MnistLab.Trained outcome = train(context, splits, s, candidate, block -> kept[0] = MnistLab.allWeights(block));
+                double validation = finalValidationAccuracy(outcome);
+                result.metric("validation_accuracy_" + candidate.name(), validation);
+                if (strengths.length > 1) {
+                    result.metric("test_accuracy_" + candidate.name(), outcome.testAccuracy())
+                            .metric("near_zero_share_" + candidate.name(), shareBelow(kept[0], NEAR_ZERO));
                 }
-            }, block -> weights.put(variant, MnistLab.allWeights(block))));
+                if (best == null || validation > finalValidationAccuracy(best)) {
+                    best = outcome;
+                    bestWeights = kept[0];
+                    chosen.put(variant, strength);
+                }
+            }
+            trained.put(variant, best);
+            weights.put(variant, bestWeights);
+            if (strengths.length > 1) {
+                context.info(String.format("%s: strength %s chosen on the validation images", variant, chosen.get(variant)));
+            }
         }
+        chosen.forEach((variant, strength) -> {
+            if (!variant.equals("none") && !variant.equals("early_stopping")) {
+                result.metric("chosen_" + (variant.equals("dropout") ? "rate" : "lambda") + "_" + variant, strength);
+            }
+        });
         Map<String, Double> nearZero = new LinkedHashMap<>();
         trained.forEach((variant, outcome) -> {
             nearZero.put(variant, shareBelow(weights.get(variant), NEAR_ZERO));
@@ -99,6 +133,29 @@ public final class RegularizationLab implements Experiment {
         plot(context, result, trained, weights);
         addClaims(result, context.quick(), trained, nearZero);
         return result.build();
+    }
+
+    private static MnistLab.Trained train(RunContext context, MnistLab.Splits splits, Settings s, Candidate candidate,
+                                          java.util.function.Consumer<ai.djl.nn.Block> after) {
+        boolean early = candidate.variant().equals("early_stopping");
+        float rate = candidate.variant().equals("dropout") ? candidate.strength() : 0;
+        MnistLab.Recipe recipe = new MnistLab.Recipe(candidate.name(), () -> mlp(s.hidden(), rate), s.epochs(),
+                s.batchSize(), s.learningRate(), early ? s.patience() : 0, early);
+        return MnistLab.train(context, splits, recipe, (loop, block) -> {
+            if (candidate.variant().equals("l1")) {
+                loop.withAfterStep(WeightPenalty.softThreshold(block, s.learningRate() * candidate.strength()));
+            } else if (candidate.variant().equals("l2")) {
+                loop.withAfterStep(WeightPenalty.decay(block, s.learningRate() * candidate.strength()));
+            }
+        }, after);
+    }
+
+    /** Validation accuracy of the epoch the model ended with (the best epoch under early stopping). */
+    private static double finalValidationAccuracy(MnistLab.Trained trained) {
+        FitLoop.Outcome outcome = trained.outcome();
+        int epoch = trained.name().equals("early_stopping") && outcome.bestEpoch() > 0 ? outcome.bestEpoch()
+                : outcome.history().size();
+        return outcome.history().get(epoch - 1).validationAccuracy();
     }
 
     /** Flatten, two hidden ReLU layers (each followed by dropout when the rate is above 0), 10 logits. */
