@@ -53,10 +53,13 @@ public final class OptimizersLab implements Experiment {
         }
     }
 
-    /** The learning rates swept for each optimizer: the adaptive ones work at smaller rates. */
+    /**
+     * The learning rates swept for each optimizer, in steps of about half a decade so that no optimizer
+     * is judged far from its best rate: the adaptive ones work at smaller rates.
+     */
     static float[] rates(String optimizer) {
         return optimizer.equals("rmsprop") || optimizer.equals("adam")
-                ? new float[] {1e-4f, 1e-3f, 1e-2f} : new float[] {1e-2f, 1e-1f, 1f};
+                ? new float[] {1e-4f, 3e-4f, 1e-3f, 3e-3f, 1e-2f, 3e-2f} : new float[] {1e-2f, 3e-2f, 1e-1f, 3e-1f, 1f, 3f};
     }
 
     static Optimizer optimizer(String name, float rate) {
@@ -247,13 +250,15 @@ public final class OptimizersLab implements Experiment {
         double rmsprop = curves.get("rmsprop")[last];
         double adam = curves.get("adam")[last];
         double gd = curves.get("gd")[last];
-        result.claim(Claim.checkUnlessQuick(quick, String.format("Momentum, RMSProp and Adam lower the training loss "
-                        + "faster than plain SGD: after %d %s over the data each ends lower, every optimizer at its "
-                        + "best learning rate", s.passes(), s.passes() == 1 ? "pass" : "passes"),
-                String.format("动量法、RMSProp 和 Adam 比普通 SGD 更快地降低训练损失：遍历数据 %d 次后，三者的损失都更低，"
-                        + "每个优化器都用各自最好的学习率", s.passes()),
-                momentum < sgd && rmsprop < sgd && adam < sgd, Claim.values("train_loss_sgd", sgd,
-                        "train_loss_momentum", momentum, "train_loss_rmsprop", rmsprop, "train_loss_adam", adam)));
+        // RMSProp is measured beside them, not claimed: per-coordinate scaling without momentum did not beat a
+        // well-tuned plain SGD on this model (0.0803 against 0.0733 in the full run the bank cites).
+        result.claim(Claim.checkUnlessQuick(quick, String.format("Momentum, and Adam which adds per-parameter scaling "
+                        + "to it, lower the training loss faster than plain SGD: after %d %s over the data both end "
+                        + "lower, every optimizer at its best learning rate", s.passes(), s.passes() == 1 ? "pass" : "passes"),
+                String.format("动量法，以及在动量之上再加逐参数缩放的 Adam，比普通 SGD 更快地降低训练损失：遍历数据 %d 次后，"
+                        + "两者的损失都更低，每个优化器都用各自最好的学习率", s.passes()),
+                momentum < sgd && adam < sgd, Claim.values("train_loss_sgd", sgd,
+                        "train_loss_momentum", momentum, "train_loss_adam", adam, "train_loss_rmsprop", rmsprop)));
         result.claim(Claim.checkUnlessQuick(quick, "Mini-batch SGD lowers the loss far more per pass over the data "
                         + "than full-batch GD, which makes only one step per pass: less than half GD's loss",
                 "小批量 SGD 每遍历一次数据降低的损失远多于全批量 GD（GD 每遍只走一步）：损失不到 GD 的一半",
