@@ -212,16 +212,21 @@ public final class HyperparametersLab implements Experiment {
                 Claim.values("suggested_rate", range.suggested(), "test_accuracy_suggested", atSuggested,
                         "test_accuracy_ten_times_minimum", tooLarge)));
         int last = seconds.length - 1;
-        boolean smallestSlowest = true;
         Map<String, Double> timing = new LinkedHashMap<>();
         for (int i = 0; i < seconds.length; i++) {
             timing.put("seconds_per_epoch_batch" + s.batchSizes()[i], seconds[i]);
-            smallestSlowest &= i == 0 || seconds[i] < seconds[0];
         }
-        result.claim(Claim.checkUnlessQuick(quick, String.format("Larger batches take less time per epoch, until the "
-                        + "hardware is saturated: the smallest batch (%d) is the slowest of all", s.batchSizes()[0]),
-                String.format("batch 越大，每轮用时越少，直到硬件饱和：最小的 batch（%d）最慢", s.batchSizes()[0]),
-                smallestSlowest, timing));
+        // The first step up in batch size against the last one: a saving that shrinks, or turns into a cost.
+        double firstSaving = seconds[0] - seconds[Math.min(1, last)];
+        double lastSaving = seconds[Math.max(last - 1, 0)] - seconds[last];
+        result.claim(Claim.checkUnlessQuick(quick, String.format("Larger batches shorten an epoch, with diminishing "
+                        + "returns: going from batch %d to %d saves time per epoch, and more than going from %d to %d",
+                        s.batchSizes()[0], s.batchSizes()[Math.min(1, last)], s.batchSizes()[Math.max(last - 1, 0)],
+                        s.batchSizes()[last]),
+                String.format("batch 越大每轮越快，但收益递减：从 batch %d 增大到 %d 能缩短每轮用时，而且缩短得比从 %d 增大到 %d 更多",
+                        s.batchSizes()[0], s.batchSizes()[Math.min(1, last)], s.batchSizes()[Math.max(last - 1, 0)],
+                        s.batchSizes()[last]),
+                firstSaving > 0 && firstSaving > lastSaving, timing));
         int middle = Math.min(1, last);
         result.claim(Claim.checkUnlessQuick(quick, String.format("With the learning rate and number of epochs fixed, "
                         + "the largest batch (%d) falls behind batch %d, because it makes fewer updates",
