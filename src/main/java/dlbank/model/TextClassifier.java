@@ -50,7 +50,13 @@ public final class TextClassifier extends AbstractBlock {
         LAST,
         /** The mean of the states over the real tokens. */
         MEAN,
-        /** A weighted mean whose weights come from scaled dot-product attention with a learned query. */
+        /**
+         * A weighted mean of the states whose weights come from scaled dot-product attention with a
+         * learned query. Each position's key is computed from its word's embedding, not from its
+         * state: a unidirectional state summarises every word before it, so keys made from states
+         * drift towards the end of the review, while keys made from the words say which words the
+         * model reads the review by.
+         */
         ATTENTION;
 
         public String id() {
@@ -187,7 +193,9 @@ public final class TextClassifier extends AbstractBlock {
             }
             case ATTENTION -> {
                 NDArray both = bothDirections(states, reversedStates);
-                NDArray projected = keys.forward(store, new NDList(both), training).singletonOrThrow().tanh();
+                NDArray words = Embedding.embedding(tokens, table, ai.djl.ndarray.types.SparseFormat.DENSE)
+                        .singletonOrThrow();                                                // (N, L, E)
+                NDArray projected = keys.forward(store, new NDList(words), training).singletonOrThrow().tanh();
                 NDArray q = store.getValue(query, ids.getDevice(), training)
                         .broadcast(new Shape(ids.getShape().get(0), 1, config.stateSize()));
                 q.attach(ids.getManager()); // made from a parameter: without this it joins the model's manager and leaks
@@ -245,9 +253,8 @@ public final class TextClassifier extends AbstractBlock {
         if (backward != null) {
             backward.initialize(manager, dataType, embedded);
         }
-        Shape states = new Shape(batch, length, config.stateSize());
         if (keys != null) {
-            keys.initialize(manager, dataType, states);
+            keys.initialize(manager, dataType, embedded);
         }
         output.initialize(manager, dataType, new Shape(batch, config.stateSize()));
     }

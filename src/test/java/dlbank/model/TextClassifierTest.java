@@ -57,6 +57,18 @@ class TextClassifierTest {
     }
 
     @Test
+    void attentionScoresComeFromTheWordsSoTheSameWordGetsTheSameWeightWherePlaced() {
+        // Word 9 at positions 1 and 4; their states differ (the GRU has read different words by then).
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TextClassifier block = initialised(manager, Cell.GRU, Pooling.ATTENTION, 8);
+            NDArray ids = manager.create(new int[] {5, 9, 2, 7, 9, 3, 0, 0}, new Shape(1, 8));
+            float[] weights = block.logitAndWeights(new ParameterStore(manager, false), ids, false).get(1).toFloatArray();
+            assertThat(weights[4]).isCloseTo(weights[1], within(1e-6f));
+            assertThat(weights[2]).isNotCloseTo(weights[1], within(1e-6f));
+        }
+    }
+
+    @Test
     void theBidirectionalModelReadsWordOrderBothWays() {
         // Reversing the review changes the forward reading; a model that only pooled embeddings would not notice.
         try (NDManager manager = NDManager.newBaseManager()) {
