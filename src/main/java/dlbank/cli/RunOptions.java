@@ -60,6 +60,9 @@ final class RunOptions {
     @Option(names = "--dropout", paramLabel = "P")
     Double dropout;
 
+    @Option(names = "--keep-best", paramLabel = "loss|accuracy")
+    String keepBest;
+
     @Option(names = "--noise", paramLabel = "SIGMA")
     Double noise;
 
@@ -86,6 +89,7 @@ final class RunOptions {
         put(options, "embedding", embedding);
         put(options, "hidden", hidden);
         put(options, "dropout", dropout);
+        put(options, "keep-best", keepBest);
         put(options, "noise", noise);
         return new RunConfig(seed, epochs, batchSize, quick, device.device, patience, options);
     }

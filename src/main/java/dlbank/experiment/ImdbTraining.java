@@ -41,8 +41,13 @@ public final class ImdbTraining {
      *
      * @param clipGradient each gradient value clipped to [-c, c]: recurrent nets' gradients can
      *                     explode (the SimpleRNN's validation loss jumped without it); -1 = none
+     * @param bestByAccuracy keep the epoch with the highest validation accuracy, not the lowest validation loss
      */
-    public record Training(int epochs, int batchSize, float learningRate, float clipGradient) {}
+    public record Training(int epochs, int batchSize, float learningRate, float clipGradient, boolean bestByAccuracy) {
+        public Training(int epochs, int batchSize, float learningRate, float clipGradient) {
+            this(epochs, batchSize, learningRate, clipGradient, false);
+        }
+    }
 
     /** A trained classifier (still open: the caller closes it) and what was measured on it. */
     public record Trained(Model model, FitLoop.Outcome outcome, double validationAccuracy, float[] testProbabilities,
@@ -101,7 +106,7 @@ public final class ImdbTraining {
                         new FitLoop.Data(data.train().ids(manager), data.train().labels(manager)), validation,
                         new FitLoop.Settings(training.epochs(), training.batchSize(), context.config().seed(),
                                 context.config().patience(), context.checkpointDir().resolve(name), context.resume(),
-                                true));
+                                true, training.bestByAccuracy()));
                 double validationAccuracy = loop.evaluate(validation, 500).accuracy();
                 float[] test = Predictions.positiveProbabilities(model.getBlock(), manager, data.test().ids(manager), 500);
                 double seconds = outcome.history().stream().mapToDouble(FitLoop.EpochStats::seconds).sum();

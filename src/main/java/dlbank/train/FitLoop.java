@@ -85,10 +85,19 @@ public final class FitLoop {
      * @param keepBest end with the weights of the epoch with the lowest validation loss, not the last
      *                 epoch's (needs checkpointDir; early stopping always returns to that epoch)
      */
+    /**
+     * @param bestByAccuracy the best epoch (for early stopping and {@code keepBest}) is the one with the highest
+     *                       validation accuracy rather than the lowest validation loss
+     */
     public record Settings(int epochs, int batchSize, long seed, int patience, Path checkpointDir, boolean resume,
-                           boolean keepBest) {
+                           boolean keepBest, boolean bestByAccuracy) {
         public Settings(int epochs, int batchSize, long seed, int patience, Path checkpointDir, boolean resume) {
             this(epochs, batchSize, seed, patience, checkpointDir, resume, false);
+        }
+
+        public Settings(int epochs, int batchSize, long seed, int patience, Path checkpointDir, boolean resume,
+                        boolean keepBest) {
+            this(epochs, batchSize, seed, patience, checkpointDir, resume, keepBest, false);
         }
     }
 
@@ -212,9 +221,11 @@ public final class FitLoop {
                             stats.trainLoss(), 100 * stats.trainAccuracy(),
                             stats.validationLoss(), 100 * stats.validationAccuracy(), seconds,
                             stats.examplesPerSecond(), unit)));
-            boolean improved = held.loss() < bestLoss;
+            // The checkpoint keeps one number for the best epoch: the loss, or the accuracy negated.
+            double score = settings.bestByAccuracy() ? -held.accuracy() : held.loss();
+            boolean improved = score < bestLoss;
             if (improved) {
-                bestLoss = held.loss();
+                bestLoss = score;
                 bestEpoch = epoch;
             }
             if (checkpoint != null) {
@@ -225,7 +236,8 @@ public final class FitLoop {
                         bestEpoch, bestLoss), trainer.getModel().getBlock(), optimizer);
             }
             if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience() && epoch < settings.epochs()) {
-                progress.info(Messages.get("progress.early-stop", settings.patience(), bestEpoch));
+                progress.info(Messages.get(settings.bestByAccuracy() ? "progress.early-stop-accuracy" : "progress.early-stop",
+                        settings.patience(), bestEpoch));
                 if (checkpoint != null) {
                     checkpoint.loadBest(trainer.getModel().getBlock(), trainer.getModel().getNDManager());
                 }
@@ -235,7 +247,7 @@ public final class FitLoop {
         }
         if (settings.keepBest() && !stoppedEarly && checkpoint != null && bestEpoch > 0
                 && bestEpoch < history.size()) {
-            progress.info(Messages.get("progress.keeping", bestEpoch));
+            progress.info(Messages.get(settings.bestByAccuracy() ? "progress.keeping-accuracy" : "progress.keeping", bestEpoch));
             checkpoint.loadBest(trainer.getModel().getBlock(), trainer.getModel().getNDManager());
         }
         return new Outcome(history, resumedAfter, stoppedEarly, bestEpoch);
@@ -248,7 +260,7 @@ public final class FitLoop {
         }
         progress.info(Messages.get("progress.batch-capped", settings.batchSize(), examples));
         return new Settings(settings.epochs(), (int) examples, settings.seed(), settings.patience(),
-                settings.checkpointDir(), settings.resume(), settings.keepBest());
+                settings.checkpointDir(), settings.resume(), settings.keepBest(), settings.bestByAccuracy());
     }
 
     private static ai.djl.ndarray.types.Shape exampleShape(Data train) {

@@ -36,7 +36,7 @@ class FitLoopTest {
     }
 
     /** What a run produced: its history, the final weights of the first layer, the printed lines. */
-    record Run(FitLoop.Outcome outcome, float[] firstLayer, List<String> lines) {}
+    record Run(FitLoop.Outcome outcome, float[] firstLayer, List<String> lines, double finalValidationAccuracy) {}
 
     @Test
     void learnsAndRecordsOneRowPerEpoch() {
@@ -95,6 +95,21 @@ class FitLoopTest {
     }
 
     @Test
+    void keepingTheBestByAccuracyEndsOnTheEpochWithTheHighestValidationAccuracy(@TempDir Path dir) {
+        // Adam at 0.05 makes the validation accuracy go up and down from epoch to epoch.
+        Run run = fit(0.05f, new FitLoop.Settings(6, 32, 11, 0, dir, false, true, true));
+        List<FitLoop.EpochStats> history = run.outcome().history();
+        int best = 0;
+        for (int i = 1; i < history.size(); i++) {
+            best = history.get(i).validationAccuracy() > history.get(best).validationAccuracy() ? i : best;
+        }
+        assertThat(best + 1).as("the best epoch is not the last, so the weights are rolled back").isLessThan(history.size());
+        assertThat(run.outcome().bestEpoch()).isEqualTo(best + 1);
+        assertThat(run.finalValidationAccuracy()).isCloseTo(history.get(best).validationAccuracy(), within(1e-9));
+        assertThat(run.lines()).contains("keeping epoch " + (best + 1) + ", the one with the highest validation accuracy");
+    }
+
+    @Test
     void shufflingDependsOnlyOnSeedAndEpoch() {
         assertThat(FitLoop.shuffledOrder(100, 1, 3)).containsExactly(FitLoop.shuffledOrder(100, 1, 3));
         assertThat(FitLoop.shuffledOrder(100, 1, 3)).isNotEqualTo(FitLoop.shuffledOrder(100, 1, 4));
@@ -115,6 +130,10 @@ class FitLoopTest {
 
     private static Run fit(int epochs, float learningRate, int patience, Path checkpointDir, boolean resume,
                            int batchSize) {
+        return fit(learningRate, new FitLoop.Settings(epochs, batchSize, 11, patience, checkpointDir, resume));
+    }
+
+    private static Run fit(float learningRate, FitLoop.Settings settings) {
         List<String> lines = new ArrayList<>();
         ProgressSink sink = new ProgressSink() {
             @Override
@@ -140,11 +159,11 @@ class FitLoopTest {
                 ImageDataset train = TRAIN.range(0, 1600);
                 ImageDataset validation = TRAIN.range(1600, 2000);
                 FitLoop loop = new FitLoop(trainer, optimizer, FitLoop.argmaxScorer(), sink, "img");
+                FitLoop.Data held = new FitLoop.Data(validation.images(manager), validation.labels(manager));
                 FitLoop.Outcome outcome = loop.fit(
-                        new FitLoop.Data(train.images(manager), train.labels(manager)),
-                        new FitLoop.Data(validation.images(manager), validation.labels(manager)),
-                        new FitLoop.Settings(epochs, batchSize, 11, patience, checkpointDir, resume));
-                return new Run(outcome, model.getBlock().getParameters().valueAt(0).getArray().toFloatArray(), lines);
+                        new FitLoop.Data(train.images(manager), train.labels(manager)), held, settings);
+                return new Run(outcome, model.getBlock().getParameters().valueAt(0).getArray().toFloatArray(), lines,
+                        loop.evaluate(held, 500).accuracy());
             }
         }
     }
