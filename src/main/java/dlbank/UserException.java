@@ -43,6 +43,11 @@ public class UserException extends RuntimeException {
         return exitCode;
     }
 
+    /** The message as a text of the catalogue, to nest in another message. */
+    public Messages.Text text() {
+        return Messages.text(key, args);
+    }
+
     /** The message in the language of the user's output. */
     @Override
     public String getLocalizedMessage() {

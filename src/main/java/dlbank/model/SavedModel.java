@@ -9,7 +9,6 @@ import dlbank.UserException;
 import dlbank.report.AtomicFiles;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -62,7 +61,7 @@ public final class SavedModel {
             AtomicFiles.deleteTree(dir);
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the model into " + dir + ": " + e.getMessage(), e);
+            throw UserException.input("error.write.failed", dir, AtomicFiles.reason(e), e);
         }
     }
 

@@ -1,9 +1,10 @@
 package dlbank.report;
 
+import dlbank.UserException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,18 @@ import java.nio.file.StandardOpenOption;
  */
 public final class AtomicFiles {
 
+    /**
+     * A write fault injected at the file layer, for the fault tests (a disk that fills up): the files
+     * it accepts fail half-way through writing their temporary copy. Null in normal use.
+     */
+    private static volatile java.util.function.Predicate<Path> injectedFailure;
+
     private AtomicFiles() {}
+
+    /** Makes every later write of a matching file fail as a full disk would (null: none); for tests. */
+    public static void injectFailure(java.util.function.Predicate<Path> which) {
+        injectedFailure = which;
+    }
 
     /** Something that writes a file's content into a stream. */
     @FunctionalInterface
@@ -32,7 +44,7 @@ public final class AtomicFiles {
         try {
             writer.writeTo(content);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw UserException.input("error.write.failed", target, e.getMessage(), e);
         }
         writeBytes(target, content.toByteArray());
     }
@@ -45,9 +57,14 @@ public final class AtomicFiles {
             temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             readableByAll(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
+                java.util.function.Predicate<Path> failure = injectedFailure;
+                boolean fail = failure != null && failure.test(target);
+                ByteBuffer buffer = ByteBuffer.wrap(content, 0, fail ? content.length / 2 : content.length);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
+                }
+                if (fail) {
+                    throw new IOException("No space left on device");
                 }
                 channel.force(true);
             }
@@ -58,7 +75,7 @@ public final class AtomicFiles {
             }
             temp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw UserException.input("error.write.failed", target, reason(e), e);
         } finally {
             if (temp != null) {
                 try {
@@ -68,6 +85,17 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /** What went wrong, without the path the message already names. */
+    public static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**

@@ -108,9 +108,24 @@ public final class Checkpoint {
         return restore(List.of(new Part("", block, optimizer)), manager);
     }
 
-    /** Loads the last complete epoch into every part and returns its state. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Loads the last complete epoch into every part and returns its state. A checkpoint that cannot be
+     * read (corrupt, cut short, from another model) fails with one line that says how to start again.
+     */
     public State restore(List<Part> parts, NDManager manager) {
+        try {
+            return restoreOrFail(parts, manager);
+        } catch (UserException e) {
+            throw UserException.input("error.checkpoint.start-again", e.text(), dir, e);
+        } catch (RuntimeException e) {
+            // What a damaged file makes the decoders throw (a bad length, an unknown data type, ...).
+            throw UserException.input("error.checkpoint.start-again",
+                    dlbank.i18n.Messages.text("error.checkpoint.incomplete", dir.resolve(STATE), String.valueOf(e)), dir, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private State restoreOrFail(List<Part> parts, NDManager manager) {
         Map<String, Object> json;
         try {
             json = JSON.readValue(dir.resolve(STATE).toFile(), Map.class);
@@ -119,23 +134,41 @@ public final class Checkpoint {
         }
         try {
             List<Map<String, Object>> files = (List<Map<String, Object>>) json.get("parts");
+            int epoch = ((Number) json.get("epoch")).intValue();
+            List<Map<String, Object>> history = new ArrayList<>((List<Map<String, Object>>) json.get("history"));
+            int bestEpoch = ((Number) json.get("best_epoch")).intValue();
+            double bestLoss = number(json.get("best_validation_loss"));
+            if (epoch < 1 || history.size() != epoch || bestEpoch < 0 || bestEpoch > epoch) {
+                throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE),
+                        "epoch " + epoch + ", " + history.size() + " history rows, best epoch " + bestEpoch);
+            }
+            for (Object row : history) {
+                if (!(row instanceof Map<?, ?> map) || !(map.get("epoch") instanceof Number)) {
+                    throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), "a history row " + row);
+                }
+            }
             for (Part part : parts) {
                 Map<String, Object> entry = files.stream().filter(file -> part.name().equals(file.get("name")))
                         .findFirst().orElseThrow(() -> UserException.input("error.checkpoint.no-part",
                                 dir.resolve(STATE), part.name()));
-                loadParameters(dir.resolve((String) entry.get("params")), part.block(), manager);
+                loadParameters(inside((String) entry.get("params")), part.block(), manager);
                 if (part.optimizer() != null) {
-                    loadOptimizer(dir.resolve((String) entry.get("optimizer")), part, manager);
+                    loadOptimizer(inside((String) entry.get("optimizer")), part, manager);
                 }
             }
-            return new State(
-                    ((Number) json.get("epoch")).intValue(),
-                    new ArrayList<>((List<Map<String, Object>>) json.get("history")),
-                    ((Number) json.get("best_epoch")).intValue(),
-                    number(json.get("best_validation_loss")));
-        } catch (ClassCastException | NullPointerException e) {
-            throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), e.getMessage(), dir);
+            return new State(epoch, history, bestEpoch, bestLoss);
+        } catch (ClassCastException | NullPointerException | NumberFormatException e) {
+            throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), String.valueOf(e.getMessage()));
         }
+    }
+
+    /** A file the state names: a plain name inside the checkpoint folder, nothing else. */
+    private Path inside(String name) {
+        Path file = dir.resolve(name).normalize();
+        if (name.isEmpty() || !dir.normalize().equals(file.getParent())) {
+            throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), "names the file '" + name + "'");
+        }
+        return file;
     }
 
     /** A JSON number, or the "NaN" / "Infinity" strings Jackson writes for those values. */
@@ -155,7 +188,7 @@ public final class Checkpoint {
                 return id;
             });
         } catch (IOException e) {
-            throw UserException.input("error.file.unreadable", file, e.getMessage());
+            throw UserException.input("error.checkpoint.cannot-load", file, e.getMessage());
         }
     }
 
