@@ -61,7 +61,7 @@ public final class SavedModel {
             AtomicFiles.deleteTree(dir);
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw UserException.input("error.write.failed", dir, AtomicFiles.reason(e), e);
+            throw UserException.input("error.write.failed", dir, UserException.reason(e), e);
         }
     }
 
@@ -80,7 +80,7 @@ public final class SavedModel {
             model.load(dir, (String) json.get("name"));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw UserException.input("error.model.cannot-load", dir, e.getMessage());
+            throw UserException.input("error.model.cannot-load", dir, UserException.reason(e));
         }
         return model;
     }
@@ -110,7 +110,7 @@ public final class SavedModel {
             }
             return json;
         } catch (IOException e) {
-            throw UserException.input("error.file.unreadable", archFile, e.getMessage());
+            throw UserException.input("error.file.unreadable", archFile, UserException.reason(e));
         }
     }
 }

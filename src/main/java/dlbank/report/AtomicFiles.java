@@ -44,7 +44,7 @@ public final class AtomicFiles {
         try {
             writer.writeTo(content);
         } catch (IOException e) {
-            throw UserException.input("error.write.failed", target, e.getMessage(), e);
+            throw UserException.input("error.write.failed", target, reason(e), e);
         }
         writeBytes(target, content.toByteArray());
     }
@@ -89,13 +89,7 @@ public final class AtomicFiles {
 
     /** What went wrong, without the path the message already names. */
     public static String reason(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return UserException.reason(e);
     }
 
     /**

@@ -195,7 +195,7 @@ public final class FitLoop {
                 state.history().forEach(row -> history.add(EpochStats.fromRow(row)));
             } catch (RuntimeException e) {
                 throw dlbank.UserException.input("error.checkpoint.start-again", Messages.text("error.checkpoint.incomplete",
-                        checkpoint.dir().resolve("state.json"), "a history row: " + e.getMessage()), checkpoint.dir(), e);
+                        checkpoint.dir().resolve("state.json"), "a history row: " + dlbank.UserException.reason(e)), checkpoint.dir(), e);
             }
             progress.info(Messages.get("progress.resuming", startEpoch, settings.epochs(), checkpoint.dir()));
         }
