@@ -26,7 +26,27 @@ public final class AtomicFiles {
      */
     private static volatile java.util.function.Predicate<Path> injectedFailure;
 
+    /**
+     * For the fault tests, which run dlbank in a child process: the name of a file whose write stops the
+     * process dead half-way through, as {@code kill -9} at that moment would; "name#n" stops in its n-th write.
+     */
+    public static final String HALT_PROPERTY = "dlbank.fault.halt-writing";
+
+    private static final java.util.concurrent.atomic.AtomicInteger HALT_COUNT = new java.util.concurrent.atomic.AtomicInteger();
+
     private AtomicFiles() {}
+
+    /** {@link #HALT_PROPERTY} is "name" (its first write) or "name#n" (its n-th write in this process). */
+    private static boolean haltsHere(Path target) {
+        String halt = System.getProperty(HALT_PROPERTY);
+        if (halt == null) {
+            return false;
+        }
+        int hash = halt.lastIndexOf('#');
+        String name = hash < 0 ? halt : halt.substring(0, hash);
+        int nth = hash < 0 ? 1 : Integer.parseInt(halt.substring(hash + 1));
+        return target.getFileName().toString().equals(name) && HALT_COUNT.incrementAndGet() == nth;
+    }
 
     /** Makes every later write of a matching file fail as a full disk would (null: none); for tests. */
     public static void injectFailure(java.util.function.Predicate<Path> which) {
@@ -59,9 +79,15 @@ public final class AtomicFiles {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 java.util.function.Predicate<Path> failure = injectedFailure;
                 boolean fail = failure != null && failure.test(target);
-                ByteBuffer buffer = ByteBuffer.wrap(content, 0, fail ? content.length / 2 : content.length);
+                boolean halt = haltsHere(target);
+                ByteBuffer buffer = ByteBuffer.wrap(content, 0, fail || halt ? content.length / 2 : content.length);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
+                }
+                if (halt) {
+                    // As kill -9 would: no finally blocks, no shutdown hooks, a half-written temporary file.
+                    channel.force(true);
+                    Runtime.getRuntime().halt(137);
                 }
                 if (fail) {
                     throw new IOException("No space left on device");
