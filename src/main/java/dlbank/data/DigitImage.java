@@ -56,7 +56,7 @@ public final class DigitImage {
         try {
             return decode(Files.readAllBytes(file), file.toString(), MAX_PIXELS);
         } catch (IOException e) {
-            throw UserException.input("error.image.unreadable", file, e.getMessage());
+            throw UserException.input("error.image.unreadable", file, UserException.reason(e));
         }
     }
 
@@ -90,7 +90,7 @@ public final class DigitImage {
             if (e instanceof UserException user) {
                 throw user;
             }
-            throw UserException.input("error.image.unreadable", name, e.getMessage());
+            throw UserException.input("error.image.unreadable", name, UserException.reason(e));
         }
     }
 

@@ -33,7 +33,7 @@ final class ExternalCommand {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return new Outcome(process.waitFor(), output);
         } catch (IOException e) {
-            throw UserException.unavailable("error.external.cannot-run", command.get(0), e.getMessage());
+            throw UserException.unavailable("error.external.cannot-run", command.get(0), UserException.reason(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw UserException.unavailable("error.external.interrupted", command.get(0));

@@ -86,7 +86,7 @@ public final class IdxReader {
         } catch (NoSuchFileException e) {
             throw UserException.input("error.file.missing", file);
         } catch (IOException e) {
-            throw UserException.input("error.file.cannot-read", file, e.getMessage());
+            throw UserException.input("error.file.cannot-read", file, UserException.reason(e));
         }
     }
 
@@ -94,7 +94,7 @@ public final class IdxReader {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw UserException.input("error.idx.gzip", file, e.getMessage());
+            throw UserException.input("error.idx.gzip", file, UserException.reason(e));
         }
     }
 }

@@ -61,7 +61,7 @@ public record ImdbDataset(List<Review> reviews) {
             throw UserException.input("error.json.invalid", file, e.getLocation().getLineNr(),
                     e.getLocation().getColumnNr());
         } catch (IOException e) {
-            throw UserException.input("error.file.cannot-read", file, e.getMessage());
+            throw UserException.input("error.file.cannot-read", file, UserException.reason(e));
         }
     }
 

@@ -155,7 +155,7 @@ public final class Vocabulary {
         } catch (CharacterCodingException e) {
             throw UserException.input("error.vocabulary.not-utf8", file);
         } catch (IOException e) {
-            throw UserException.input("error.file.cannot-read", file, e.getMessage());
+            throw UserException.input("error.file.cannot-read", file, UserException.reason(e));
         }
         Matcher header = HEADER.matcher(lines.isEmpty() ? "" : lines.get(0));
         if (!header.matches()) {
@@ -171,7 +171,7 @@ public final class Vocabulary {
         try {
             return new Vocabulary(words);
         } catch (IllegalArgumentException e) {
-            throw UserException.input("error.vocabulary.corrupt", file, e.getMessage());
+            throw UserException.input("error.vocabulary.corrupt", file, UserException.reason(e));
         }
     }
 }

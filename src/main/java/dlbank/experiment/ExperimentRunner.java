@@ -33,7 +33,8 @@ public final class ExperimentRunner {
         Result result;
         try {
             result = experiment.run(context);
-        } catch (UserException e) {
+        } catch (UserException | java.io.UncheckedIOException e) {
+            // A user's error, or a file that cannot be written or read (a full disk): one line, not a bug.
             forgetIfEmpty(runDir, createdForThisRun && !resuming);
             throw e;
         } catch (Exception e) {

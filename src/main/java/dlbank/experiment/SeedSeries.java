@@ -222,7 +222,7 @@ public final class SeedSeries {
         try {
             return JSON.readValue(file.toFile(), Map.class);
         } catch (IOException e) {
-            throw UserException.input("error.file.unreadable", file, e.getMessage());
+            throw UserException.input("error.file.unreadable", file, UserException.reason(e));
         }
     }
 }

@@ -9,7 +9,6 @@ import dlbank.UserException;
 import dlbank.report.AtomicFiles;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -62,7 +61,7 @@ public final class SavedModel {
             AtomicFiles.deleteTree(dir);
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the model into " + dir + ": " + e.getMessage(), e);
+            throw UserException.input("error.write.failed", dir, UserException.reason(e), e);
         }
     }
 
@@ -81,7 +80,7 @@ public final class SavedModel {
             model.load(dir, (String) json.get("name"));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw UserException.input("error.model.cannot-load", dir, e.getMessage());
+            throw UserException.input("error.model.cannot-load", dir, UserException.reason(e));
         }
         return model;
     }
@@ -111,7 +110,7 @@ public final class SavedModel {
             }
             return json;
         } catch (IOException e) {
-            throw UserException.input("error.file.unreadable", archFile, e.getMessage());
+            throw UserException.input("error.file.unreadable", archFile, UserException.reason(e));
         }
     }
 }

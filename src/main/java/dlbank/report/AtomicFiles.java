@@ -1,9 +1,10 @@
 package dlbank.report;
 
+import dlbank.UserException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,38 @@ import java.nio.file.StandardOpenOption;
  */
 public final class AtomicFiles {
 
+    /**
+     * A write fault injected at the file layer, for the fault tests (a disk that fills up): the files
+     * it accepts fail half-way through writing their temporary copy. Null in normal use.
+     */
+    private static volatile java.util.function.Predicate<Path> injectedFailure;
+
+    /**
+     * For the fault tests, which run dlbank in a child process: the name of a file whose write stops the
+     * process dead half-way through, as {@code kill -9} at that moment would; "name#n" stops in its n-th write.
+     */
+    public static final String HALT_PROPERTY = "dlbank.fault.halt-writing";
+
+    private static final java.util.concurrent.atomic.AtomicInteger HALT_COUNT = new java.util.concurrent.atomic.AtomicInteger();
+
     private AtomicFiles() {}
+
+    /** {@link #HALT_PROPERTY} is "name" (its first write) or "name#n" (its n-th write in this process). */
+    private static boolean haltsHere(Path target) {
+        String halt = System.getProperty(HALT_PROPERTY);
+        if (halt == null) {
+            return false;
+        }
+        int hash = halt.lastIndexOf('#');
+        String name = hash < 0 ? halt : halt.substring(0, hash);
+        int nth = hash < 0 ? 1 : Integer.parseInt(halt.substring(hash + 1));
+        return target.getFileName().toString().equals(name) && HALT_COUNT.incrementAndGet() == nth;
+    }
+
+    /** Makes every later write of a matching file fail as a full disk would (null: none); for tests. */
+    public static void injectFailure(java.util.function.Predicate<Path> which) {
+        injectedFailure = which;
+    }
 
     /** Something that writes a file's content into a stream. */
     @FunctionalInterface
@@ -32,7 +64,7 @@ public final class AtomicFiles {
         try {
             writer.writeTo(content);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw UserException.input("error.write.failed", target, reason(e), e);
         }
         writeBytes(target, content.toByteArray());
     }
@@ -45,9 +77,20 @@ public final class AtomicFiles {
             temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             readableByAll(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
+                java.util.function.Predicate<Path> failure = injectedFailure;
+                boolean fail = failure != null && failure.test(target);
+                boolean halt = haltsHere(target);
+                ByteBuffer buffer = ByteBuffer.wrap(content, 0, fail || halt ? content.length / 2 : content.length);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
+                }
+                if (halt) {
+                    // As kill -9 would: no finally blocks, no shutdown hooks, a half-written temporary file.
+                    channel.force(true);
+                    Runtime.getRuntime().halt(137);
+                }
+                if (fail) {
+                    throw new IOException("No space left on device");
                 }
                 channel.force(true);
             }
@@ -58,7 +101,7 @@ public final class AtomicFiles {
             }
             temp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw UserException.input("error.write.failed", target, reason(e), e);
         } finally {
             if (temp != null) {
                 try {
@@ -68,6 +111,11 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /** What went wrong, without the path the message already names. */
+    public static String reason(IOException e) {
+        return UserException.reason(e);
     }
 
     /**

@@ -95,8 +95,12 @@ public record ModelChoice(Path modelDir, String description) {
             return flag;
         }
         Object config = report.get("user_config");
-        return config instanceof Map<?, ?> map && map.get("seed") != null
-                && RunConfig.fromMap((Map<String, Object>) map).isDefaultSetting() && "full".equals(report.get("mode"));
+        try {
+            return config instanceof Map<?, ?> map && map.get("seed") != null
+                    && RunConfig.fromMap((Map<String, Object>) map).isDefaultSetting() && "full".equals(report.get("mode"));
+        } catch (RuntimeException e) {
+            throw UserException.input("error.report.malformed", run.resolve(RunDirectory.REPORT_FILE), UserException.reason(e));
+        }
     }
 
     /** "seed 42, test accuracy 0.9902". */
@@ -109,7 +113,8 @@ public record ModelChoice(Path modelDir, String description) {
     @SuppressWarnings("unchecked")
     private static boolean fullLength(Path run) {
         Map<String, Object> report = RunDirectory.readReport(run);
-        Map<String, Object> config = (Map<String, Object>) report.getOrDefault("user_config", Map.of());
+        Object user = report.get("user_config");
+        Map<String, Object> config = user instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
         return "full".equals(report.get("mode")) && config.get("epochs") == null && config.get("batch_size") == null;
     }
 

@@ -68,7 +68,7 @@ public final class RunDirectory {
         try {
             return Files.createDirectories(dir).toAbsolutePath();
         } catch (IOException e) {
-            throw UserException.usage("error.run.out-create", dir, e.getMessage());
+            throw UserException.usage("error.run.out-create", dir, UserException.reason(e));
         }
     }
 
@@ -138,19 +138,35 @@ public final class RunDirectory {
     public static RunConfig readRunConfig(Path dir) {
         try {
             Map<String, Object> run = JSON.readValue(dir.resolve(RUN_FILE).toFile(), Map.class);
-            return RunConfig.fromMap((Map<String, Object>) run.get("config"));
+            if (run == null || !(run.get("config") instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("no \"config\" object");
+            }
+            RunConfig config = RunConfig.fromMap((Map<String, Object>) run.get("config"));
+            if (config.epochs() != null && config.epochs() < 1 || config.batchSize() != null && config.batchSize() < 1
+                    || config.patience() < 0 || config.device() == null) {
+                throw new IllegalArgumentException("epochs " + config.epochs() + ", batch size " + config.batchSize()
+                        + ", patience " + config.patience() + ", device " + config.device());
+            }
+            return config;
+        } catch (UserException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            throw UserException.input("error.file.unreadable", dir.resolve(RUN_FILE), e.getMessage());
+            throw UserException.input("error.file.unreadable", dir.resolve(RUN_FILE), UserException.reason(e));
         }
     }
 
     /** report.json of a finished run, as a map. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> readReport(Path dir) {
+        Map<String, Object> report;
         try {
-            return JSON.readValue(dir.resolve(REPORT_FILE).toFile(), Map.class);
+            report = JSON.readValue(dir.resolve(REPORT_FILE).toFile(), Map.class);
         } catch (IOException e) {
-            throw UserException.input("error.file.unreadable", dir.resolve(REPORT_FILE), e.getMessage());
+            throw UserException.input("error.file.unreadable", dir.resolve(REPORT_FILE), UserException.reason(e));
         }
+        if (report == null) {
+            throw UserException.input("error.report.malformed", dir.resolve(REPORT_FILE), "null");
+        }
+        return report;
     }
 }

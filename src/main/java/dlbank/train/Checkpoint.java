@@ -70,17 +70,17 @@ public final class Checkpoint {
         List<Map<String, Object>> files = new ArrayList<>();
         for (Part part : parts) {
             String base = stem + (part.name().isEmpty() ? "" : "-" + part.name());
-            AtomicFiles.write(dir.resolve(base + ".params"), out -> writeParameters(part.block(), out));
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("name", part.name());
             entry.put("params", base + ".params");
+            entry.put("params_sha256", writeHashed(dir.resolve(base + ".params"), out -> writeParameters(part.block(), out)));
             if (part.optimizer() != null) {
-                AtomicFiles.write(dir.resolve(base + ".optimizer"), out -> {
+                entry.put("optimizer", base + ".optimizer");
+                entry.put("optimizer_sha256", writeHashed(dir.resolve(base + ".optimizer"), out -> {
                     DataOutputStream data = new DataOutputStream(out);
                     part.optimizer().save(data, names(part.block())::get);
                     data.flush();
-                });
-                entry.put("optimizer", base + ".optimizer");
+                }));
             }
             files.add(entry);
         }
@@ -108,34 +108,112 @@ public final class Checkpoint {
         return restore(List.of(new Part("", block, optimizer)), manager);
     }
 
-    /** Loads the last complete epoch into every part and returns its state. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Loads the last complete epoch into every part and returns its state. A checkpoint that cannot be
+     * read (corrupt, cut short, from another model) fails with one line that says how to start again.
+     */
     public State restore(List<Part> parts, NDManager manager) {
+        try {
+            return restoreOrFail(parts, manager);
+        } catch (UserException e) {
+            throw UserException.input("error.checkpoint.start-again", e.text(), dir, e);
+        } catch (RuntimeException e) {
+            // What a damaged file makes the decoders throw (a bad length, an unknown data type, ...).
+            throw UserException.input("error.checkpoint.start-again",
+                    dlbank.i18n.Messages.text("error.checkpoint.incomplete", dir.resolve(STATE), UserException.reason(e)), dir, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private State restoreOrFail(List<Part> parts, NDManager manager) {
         Map<String, Object> json;
         try {
             json = JSON.readValue(dir.resolve(STATE).toFile(), Map.class);
         } catch (IOException e) {
-            throw UserException.input("error.checkpoint.unreadable", dir.resolve(STATE), e.getMessage());
+            throw UserException.input("error.checkpoint.unreadable", dir.resolve(STATE), UserException.reason(e));
         }
         try {
             List<Map<String, Object>> files = (List<Map<String, Object>>) json.get("parts");
+            int epoch = ((Number) json.get("epoch")).intValue();
+            List<Map<String, Object>> history = new ArrayList<>((List<Map<String, Object>>) json.get("history"));
+            int bestEpoch = ((Number) json.get("best_epoch")).intValue();
+            double bestLoss = number(json.get("best_validation_loss"));
+            if (epoch < 1 || history.size() != epoch || bestEpoch < 0 || bestEpoch > epoch) {
+                throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE),
+                        "epoch " + epoch + ", " + history.size() + " history rows, best epoch " + bestEpoch);
+            }
+            for (Object row : history) {
+                if (!(row instanceof Map<?, ?> map) || !(map.get("epoch") instanceof Number)) {
+                    throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), "a history row " + row);
+                }
+            }
             for (Part part : parts) {
                 Map<String, Object> entry = files.stream().filter(file -> part.name().equals(file.get("name")))
                         .findFirst().orElseThrow(() -> UserException.input("error.checkpoint.no-part",
                                 dir.resolve(STATE), part.name()));
-                loadParameters(dir.resolve((String) entry.get("params")), part.block(), manager);
+                loadParameters(verified(entry, "params"), part.block(), manager);
                 if (part.optimizer() != null) {
-                    loadOptimizer(dir.resolve((String) entry.get("optimizer")), part, manager);
+                    loadOptimizer(verified(entry, "optimizer"), part, manager);
                 }
             }
-            return new State(
-                    ((Number) json.get("epoch")).intValue(),
-                    new ArrayList<>((List<Map<String, Object>>) json.get("history")),
-                    ((Number) json.get("best_epoch")).intValue(),
-                    number(json.get("best_validation_loss")));
-        } catch (ClassCastException | NullPointerException e) {
-            throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), e.getMessage(), dir);
+            return new State(epoch, history, bestEpoch, bestLoss);
+        } catch (ClassCastException | NullPointerException | NumberFormatException e) {
+            throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), UserException.reason(e));
         }
+    }
+
+    /**
+     * Writes a file atomically and returns the SHA-256 of its content, which state.json records: a file
+     * damaged later (a bad disk, a copy cut short) is refused on resume instead of loading wrong weights.
+     */
+    private static String writeHashed(Path file, AtomicFiles.Writer writer) {
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream(1 << 16);
+        try {
+            writer.writeTo(content);
+        } catch (IOException e) {
+            throw UserException.input("error.write.failed", file, UserException.reason(e), e);
+        }
+        byte[] bytes = content.toByteArray();
+        AtomicFiles.writeBytes(file, bytes);
+        return sha256(bytes);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The file the entry names under {@code key}, checked against its recorded SHA-256 (older checkpoints have none). */
+    private Path verified(Map<String, Object> entry, String key) {
+        Path file = inside((String) entry.get(key));
+        Object expected = entry.get(key + "_sha256");
+        if (expected != null) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw UserException.input("error.checkpoint.cannot-load", file, UserException.reason(e));
+            }
+            if (!sha256(bytes).equals(expected)) {
+                throw UserException.input("error.checkpoint.changed", file);
+            }
+        }
+        return file;
+    }
+
+    /** A file the state names: a plain name inside the checkpoint folder, nothing else. */
+    private Path inside(String name) {
+        if (name == null) {
+            throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), "a part names no file");
+        }
+        Path file = dir.resolve(name).normalize();
+        if (name.isEmpty() || !dir.normalize().equals(file.getParent())) {
+            throw UserException.input("error.checkpoint.incomplete", dir.resolve(STATE), "names the file '" + name + "'");
+        }
+        return file;
     }
 
     /** A JSON number, or the "NaN" / "Infinity" strings Jackson writes for those values. */
@@ -155,7 +233,7 @@ public final class Checkpoint {
                 return id;
             });
         } catch (IOException e) {
-            throw UserException.input("error.file.unreadable", file, e.getMessage());
+            throw UserException.input("error.checkpoint.cannot-load", file, UserException.reason(e));
         }
     }
 
@@ -199,7 +277,7 @@ public final class Checkpoint {
                 live.set(new ai.djl.ndarray.index.NDIndex(":"), values.get(i));
             }
         } catch (IOException e) {
-            throw UserException.input("error.checkpoint.cannot-load", file, e.getMessage());
+            throw UserException.input("error.checkpoint.cannot-load", file, UserException.reason(e));
         }
     }
 

@@ -200,7 +200,12 @@ public final class FitLoop {
             startEpoch = state.epoch();
             bestEpoch = state.bestEpoch();
             bestLoss = state.bestValidationLoss();
-            state.history().forEach(row -> history.add(EpochStats.fromRow(row)));
+            try {
+                state.history().forEach(row -> history.add(EpochStats.fromRow(row)));
+            } catch (RuntimeException e) {
+                throw dlbank.UserException.input("error.checkpoint.start-again", Messages.text("error.checkpoint.incomplete",
+                        checkpoint.dir().resolve("state.json"), "a history row: " + dlbank.UserException.reason(e)), checkpoint.dir(), e);
+            }
             progress.info(Messages.get("progress.resuming", startEpoch, settings.epochs(), checkpoint.dir()));
         }
         int resumedAfter = startEpoch;

@@ -57,7 +57,13 @@ class LeitnerScheduleTest {
         assertThat(read.session()).isEqualTo(1);
         assertThat(read.card("concept/cnn")).isEqualTo(schedule.card("concept/cnn"));
         Files.writeString(file, "{not json");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> QuizState.read(file))
-                .hasMessageContaining("unreadable quiz state");
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        assertThat(QuizState.read(file, warnings::add).session()).isZero();
+        assertThat(warnings).singleElement().asString().contains("is not a readable quiz state").contains("started afresh");
+        assertThat(file).doesNotExist();
+        try (var kept = Files.list(file.getParent())) {
+            assertThat(kept.map(path -> path.getFileName().toString()).toList())
+                    .singleElement().asString().startsWith("quiz.json.corrupt-");
+        }
     }
 }
