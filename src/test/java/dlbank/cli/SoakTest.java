@@ -47,9 +47,16 @@ class SoakTest {
         while (kills.size() < KILLS) {
             // A random moment of what is left of the process's life: engine start, data loading, an epoch, a
             // checkpoint; the bound stays below the life still ahead so that the kill lands.
+            // Every other kill waits for the child's first epoch line, so that half of them land in training
+            // (a uniform moment mostly lands in the JVM's start, which is longer than a quick epoch).
             int done = checkpointedEpochs(soaked);
             double epochSeconds = Math.max(0.1, (straightSeconds - STARTUP_SECONDS) / EPOCHS);
-            long delay = (long) (random.nextDouble() * (STARTUP_SECONDS + 0.8 * (EPOCHS - done) * epochSeconds) * 1000);
+            boolean inTraining = kills.size() % 2 == 1;
+            if (inTraining) {
+                awaitEpochLine(child, 60);
+            }
+            double window = (inTraining ? 0 : STARTUP_SECONDS) + 0.8 * (EPOCHS - done - (inTraining ? 1 : 0)) * epochSeconds;
+            long delay = (long) (random.nextDouble() * Math.max(0.05, window) * 1000);
             Thread.sleep(delay);
             if (!child.process().isAlive()) {
                 break; // it finished before this kill: nothing left to interrupt
@@ -80,6 +87,15 @@ class SoakTest {
                 .isEqualTo(FaultsTest.modelParams(home.resolve("straight")));
         assertThat(Files.readAllLines(soaked.resolve("metrics.csv")))
                 .as("every epoch's figures but its time").hasSameSizeAs(Files.readAllLines(home.resolve("straight/metrics.csv")));
+    }
+
+    /** Waits until the child has printed a line "epoch N/M ..." or has ended, at most {@code seconds}. */
+    private static void awaitEpochLine(ChildJvm.Child child, int seconds) throws InterruptedException, java.io.IOException {
+        long until = System.nanoTime() + seconds * 1_000_000_000L;
+        while (child.process().isAlive() && System.nanoTime() < until
+                && child.outText().lines().noneMatch(line -> line.matches("epoch \\d+/\\d+ .*"))) {
+            Thread.sleep(10);
+        }
     }
 
     /** Epochs in the run's checkpoint, 0 without one. */
