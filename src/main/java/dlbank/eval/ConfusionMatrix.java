@@ -106,27 +106,23 @@ public final class ConfusionMatrix {
 
     /** The unweighted mean of the per-class F1 scores. */
     public double macroF1() {
-        double sum = 0;
-        for (int c = 0; c < counts.length; c++) {
-            sum += f1(c);
-        }
-        return sum / counts.length;
+        return classMean(this::f1);
     }
 
     /** The unweighted mean of the per-class precisions. */
     public double macroPrecision() {
-        double sum = 0;
-        for (int c = 0; c < counts.length; c++) {
-            sum += precision(c);
-        }
-        return sum / counts.length;
+        return classMean(this::precision);
     }
 
     /** The unweighted mean of the per-class recalls. */
     public double macroRecall() {
+        return classMean(this::recall);
+    }
+
+    private double classMean(java.util.function.IntToDoubleFunction perClass) {
         double sum = 0;
         for (int c = 0; c < counts.length; c++) {
-            sum += recall(c);
+            sum += perClass.applyAsDouble(c);
         }
         return sum / counts.length;
     }

@@ -163,11 +163,12 @@ public final class TextClassifier extends AbstractBlock {
         NDArray lengths = mask.sum(new int[] {1}, true).maximum(1);                       // (N, 1)
         NDArray table = store.getValue(embedding, ids.getDevice(), training);
         NDArray tokens = ids.toType(DataType.INT64, false);
-        NDArray states = embedAndRun(store, forward, tokens, table, config.dropout(), training);            // (N, L, H)
+        NDArray words = embed(tokens, table);                                             // (N, L, E)
+        NDArray states = run(store, forward, words, config.dropout(), training);          // (N, L, H)
         NDArray reversedStates = null;
         if (backward != null) {
             NDArray reversal = reversal(lengths, tokens.getShape().get(1));                // (N, L)
-            NDArray reversed = embedAndRun(store, backward, tokens.gather(reversal, 1), table, config.dropout(), training);
+            NDArray reversed = run(store, backward, embed(tokens.gather(reversal, 1), table), config.dropout(), training);
             // Back to the original positions, so position t holds both directions' states for token t.
             reversedStates = reversed.gather(reversal.expandDims(2).repeat(2, config.hiddenSize()), 1);
         }
@@ -193,8 +194,6 @@ public final class TextClassifier extends AbstractBlock {
             }
             case ATTENTION -> {
                 NDArray both = bothDirections(states, reversedStates);
-                NDArray words = Embedding.embedding(tokens, table, ai.djl.ndarray.types.SparseFormat.DENSE)
-                        .singletonOrThrow();                                                // (N, L, E)
                 NDArray projected = keys.forward(store, new NDList(words), training).singletonOrThrow().tanh();
                 NDArray q = store.getValue(query, ids.getDevice(), training)
                         .broadcast(new Shape(ids.getShape().get(0), 1, config.stateSize()));
@@ -214,10 +213,13 @@ public final class TextClassifier extends AbstractBlock {
         return rate > 0 && training ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
     }
 
-    private static NDArray embedAndRun(ParameterStore store, Block recurrent, NDArray tokens, NDArray table,
-                                       float dropout, boolean training) {
-        NDArray embedded = Embedding.embedding(tokens, table, ai.djl.ndarray.types.SparseFormat.DENSE)
-                .singletonOrThrow();                                                       // (N, L, E)
+    /** The embedding of every token: (N, L) ids -> (N, L, E). */
+    private static NDArray embed(NDArray tokens, NDArray table) {
+        return Embedding.embedding(tokens, table, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** The recurrent layer over embedded tokens (dropped out in training): (N, L, E) -> (N, L, H). */
+    private static NDArray run(ParameterStore store, Block recurrent, NDArray embedded, float dropout, boolean training) {
         return recurrent.forward(store, new NDList(dropout(embedded, dropout, training)), training).singletonOrThrow();
     }
 

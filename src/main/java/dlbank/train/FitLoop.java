@@ -193,13 +193,13 @@ public final class FitLoop {
         List<EpochStats> history = new ArrayList<>();
         int startEpoch = 0;
         int bestEpoch = 0;
-        double bestLoss = Double.POSITIVE_INFINITY;
+        double bestScore = Double.POSITIVE_INFINITY;
         if (settings.resume() && checkpoint != null && checkpoint.exists()) {
             Checkpoint.State state = checkpoint.restore(
                     trainer.getModel().getBlock(), optimizer, trainer.getModel().getNDManager());
             startEpoch = state.epoch();
             bestEpoch = state.bestEpoch();
-            bestLoss = state.bestValidationLoss();
+            bestScore = state.bestValidationLoss();
             try {
                 state.history().forEach(row -> history.add(EpochStats.fromRow(row)));
             } catch (RuntimeException e) {
@@ -228,9 +228,9 @@ public final class FitLoop {
                             stats.examplesPerSecond(), unit)));
             // The checkpoint keeps one number for the best epoch: the loss, or the accuracy negated.
             double score = settings.bestByAccuracy() ? -held.accuracy() : held.loss();
-            boolean improved = score < bestLoss;
+            boolean improved = score < bestScore;
             if (improved) {
-                bestLoss = score;
+                bestScore = score;
                 bestEpoch = epoch;
             }
             if (checkpoint != null) {
@@ -238,7 +238,7 @@ public final class FitLoop {
                     checkpoint.saveBest(trainer.getModel().getBlock());
                 }
                 checkpoint.save(new Checkpoint.State(epoch, history.stream().map(EpochStats::toRow).toList(),
-                        bestEpoch, bestLoss), trainer.getModel().getBlock(), optimizer);
+                        bestEpoch, bestScore), trainer.getModel().getBlock(), optimizer);
             }
             if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience() && epoch < settings.epochs()) {
                 progress.info(Messages.get(settings.bestByAccuracy() ? "progress.early-stop-accuracy" : "progress.early-stop",

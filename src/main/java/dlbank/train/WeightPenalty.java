@@ -40,10 +40,9 @@ public final class WeightPenalty {
         return () -> {
             for (Parameter parameter : weights) {
                 NDArray weight = parameter.getArray();
-                try (NDArray magnitude = weight.abs(); NDArray shrunk = magnitude.sub(threshold);
-                     NDArray kept = shrunk.maximum(0f); NDArray safe = magnitude.maximum(1e-30f);
-                     NDArray factor = kept.div(safe)) {
-                    weight.muli(factor);
+                // sign(w)·max(|w| − t, 0) is w minus w clipped to [−t, t]: one temporary array per step.
+                try (NDArray clipped = weight.clip(-threshold, threshold)) {
+                    weight.subi(clipped);
                 }
             }
         };

@@ -51,6 +51,11 @@ public final class RegularizationLab implements Experiment {
         String name() {
             return strength == 0 ? variant : variant + "-" + strength;
         }
+
+        /** Early stopping ends on its best epoch; every other candidate on its last. */
+        boolean keepsBest() {
+            return variant.equals("early_stopping");
+        }
     }
 
     @Override
@@ -93,17 +98,19 @@ public final class RegularizationLab implements Experiment {
             };
             MnistLab.Trained best = null;
             float[] bestWeights = null;
+            double bestValidation = Double.NEGATIVE_INFINITY;
             for (float strength : strengths) {
                 Candidate candidate = new Candidate(variant, strength);
                 float[][] kept = new float[1][];
                 MnistLab.Trained outcome = train(context, splits, s, candidate, block -> kept[0] = MnistLab.allWeights(block));
-                double validation = finalValidationAccuracy(outcome);
+                double validation = finalValidationAccuracy(outcome, candidate);
                 result.metric("validation_accuracy_" + candidate.name(), validation);
                 if (strengths.length > 1) {
                     result.metric("test_accuracy_" + candidate.name(), outcome.testAccuracy())
                             .metric("near_zero_share_" + candidate.name(), shareBelow(kept[0], NEAR_ZERO));
                 }
-                if (best == null || validation > finalValidationAccuracy(best)) {
+                if (validation > bestValidation) {
+                    bestValidation = validation;
                     best = outcome;
                     bestWeights = kept[0];
                     chosen.put(variant, strength);
@@ -137,7 +144,7 @@ public final class RegularizationLab implements Experiment {
 
     private static MnistLab.Trained train(RunContext context, MnistLab.Splits splits, Settings s, Candidate candidate,
                                           java.util.function.Consumer<ai.djl.nn.Block> after) {
-        boolean early = candidate.variant().equals("early_stopping");
+        boolean early = candidate.keepsBest();
         float rate = candidate.variant().equals("dropout") ? candidate.strength() : 0;
         MnistLab.Recipe recipe = new MnistLab.Recipe(candidate.name(), () -> mlp(s.hidden(), rate), s.epochs(),
                 s.batchSize(), s.learningRate(), early ? s.patience() : 0, early);
@@ -151,10 +158,9 @@ public final class RegularizationLab implements Experiment {
     }
 
     /** Validation accuracy of the epoch the model ended with (the best epoch under early stopping). */
-    private static double finalValidationAccuracy(MnistLab.Trained trained) {
+    private static double finalValidationAccuracy(MnistLab.Trained trained, Candidate candidate) {
         FitLoop.Outcome outcome = trained.outcome();
-        int epoch = trained.name().equals("early_stopping") && outcome.bestEpoch() > 0 ? outcome.bestEpoch()
-                : outcome.history().size();
+        int epoch = candidate.keepsBest() && outcome.bestEpoch() > 0 ? outcome.bestEpoch() : outcome.history().size();
         return outcome.history().get(epoch - 1).validationAccuracy();
     }
 
