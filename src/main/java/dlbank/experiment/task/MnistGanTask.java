@@ -185,16 +185,24 @@ public final class MnistGanTask implements Experiment {
         double confidentReal = DigitJudge.confidentShare(firstHalf, 0.9);
         double entropyReal = DigitJudge.classEntropy(firstHalf);
         double frechetReal = FrechetDistance.between(featuresA, featuresB, DigitJudge.FEATURES);
+        // The estimate of a Fréchet distance shrinks as the sets grow, so the samples meet the reference
+        // at its own sizes too: their first half against the same second half of the test images.
+        int compared = Math.min(half, samples.size()) * DigitJudge.FEATURES; // fewer samples in quick mode
+        double frechetHalf = FrechetDistance.between(java.util.Arrays.copyOf(samples.features(), compared),
+                java.util.Arrays.copyOf(featuresB, compared), DigitJudge.FEATURES);
         result.metric("judge_confident_share", confident).metric("judge_class_entropy", entropy)
-                .metric("frechet_distance", frechet).metric("judge_confident_share_real", confidentReal)
+                .metric("frechet_distance", frechet).metric("frechet_distance_half", frechetHalf)
+                .metric("judge_confident_share_real", confidentReal)
                 .metric("judge_class_entropy_real", entropyReal).metric("frechet_distance_real", frechetReal)
                 .metric("samples_judged", samples.size());
-        context.info(String.format("%-18s %16s %14s %10s%n%-18s %16.4f %14.4f %10.2f%n%-18s %16.4f %14.4f %10.2f",
+        context.info(String.format("%-18s %16s %14s %10s%n%-18s %16.4f %14.4f %10.2f%n%-18s %16s %14s %10.2f%n"
+                        + "%-18s %16.4f %14.4f %10.2f",
                 "", "confident > 0.9", "class entropy", "Fréchet",
                 settings.samples() + " generated", confident, entropy, frechet,
+                half + " of them", "", "", frechetHalf,
                 half + " real (test)", confidentReal, entropyReal, frechetReal));
         plot(context, result, history);
-        addClaims(result, context.quick(), settings, confident, entropy, frechet, frechetReal, history);
+        addClaims(result, context.quick(), settings, confident, entropy, frechetHalf, frechetReal, history);
     }
 
     private static void plot(RunContext context, Result.Builder result, List<Map<String, Object>> history) {
@@ -219,7 +227,7 @@ public final class MnistGanTask implements Experiment {
     }
 
     private static void addClaims(Result.Builder result, boolean quick, Settings settings, double confident,
-                                  double entropy, double frechet, double frechetReal, List<Map<String, Object>> history) {
+                                  double entropy, double frechetHalf, double frechetReal, List<Map<String, Object>> history) {
         String name = settings.kind() == GanModels.Kind.DCGAN ? "DCGAN" : "MLP GAN";
         result.claim(Claim.checkUnlessQuick(quick, String.format("At least 80%% of %,d digits the %s draws are read "
                         + "by the MNIST CNN with confidence above 0.9", settings.samples(), name),
@@ -232,10 +240,12 @@ public final class MnistGanTask implements Experiment {
         double first = ((Number) history.get(0).get("frechet_distance")).doubleValue();
         double last = ((Number) history.get(history.size() - 1).get("frechet_distance")).doubleValue();
         result.claim(Claim.checkUnlessQuick(quick, "Training brings the samples closer to real digits: the Fréchet "
-                        + "distance after the last epoch is below that after the first, though above the real-data reference",
-                "训练让样本更接近真实数字：最后一轮后的 Fréchet 距离低于第一轮后，但仍高于真实数据的参照值",
-                last < first && frechet > frechetReal,
+                        + "distance after the last epoch is below that after the first, though above the real-data "
+                        + "reference measured at the same sizes (half the samples against the same half of the test set)",
+                "训练让样本更接近真实数字：最后一轮后的 Fréchet 距离低于第一轮后，但仍高于同样规模下真实数据的参照值"
+                        + "（一半样本对比测试集的同一半）",
+                last < first && frechetHalf > frechetReal,
                 Claim.values("frechet_after_epoch_1", first, "frechet_after_last_epoch", last,
-                        "frechet_distance", frechet, "frechet_distance_real", frechetReal)));
+                        "frechet_distance_half", frechetHalf, "frechet_distance_real", frechetReal)));
     }
 }

@@ -30,6 +30,7 @@ class GenerativeTasksTest {
         assertThat(result.history().get(0)).containsKeys("d_loss", "g_loss", "judge_confident_share", "frechet_distance");
         // The real halves of the test set are close; two epochs of a GAN are far from them.
         assertThat(result.metrics().get("frechet_distance_real")).isLessThan(result.metrics().get("frechet_distance"));
+        assertThat(result.metrics().get("frechet_distance_real")).isLessThan(result.metrics().get("frechet_distance_half"));
         assertThat(result.metrics().get("judge_class_entropy_real")).isGreaterThan(2.1);
         assertThat(dir.resolve("samples/epoch-02.png")).exists();
         assertThat(dir.resolve("samples.png")).exists();
