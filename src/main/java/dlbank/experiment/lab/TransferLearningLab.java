@@ -32,14 +32,17 @@ import java.util.Map;
  * 2014, How transferable are features in deep neural networks?): task/mnist-cnn's trained
  * convolution layers reused under a new dense head, either frozen (feature extraction: only the head
  * trains) or fine-tuned (the frozen model's weights, then every layer at a tenth of the learning
- * rate), against the same network trained from scratch, at 100 and 1,000 labelled images.
+ * rate), against the same network trained from scratch, at 100 and 1,000 labelled images. A
+ * control freezes the same layers at random weights, so the frozen MNIST features are measured against
+ * features that carry nothing.
  */
 public final class TransferLearningLab implements Experiment {
 
     public static final String ID = "lab/transfer-learning";
     /** Children of MnistCnn.build() that are convolutions: the transferred, frozen part. */
     static final int[] CONVOLUTIONS = {0, 3};
-    static final String[] METHODS = {"scratch", "frozen", "fine_tuned"};
+    /** The order of {@link #runDraw}'s figures. */
+    static final String[] METHODS = {"scratch", "frozen_random", "frozen", "fine_tuned"};
 
     /**
      * @param budgets labelled Fashion-MNIST images, the same number of each of the 10 classes
@@ -80,6 +83,7 @@ public final class TransferLearningLab implements Experiment {
         Settings settings = Settings.of(context);
         Result.Builder result = Result.builder().config("source", "task/mnist-cnn's trained model (MNIST digits)")
                 .config("transferred", "the two convolution layers; the dense head (64, 10) starts new")
+                .config("control", "the two convolution layers frozen at random weights (scratch's starting ones)")
                 .config("budgets", settings.budgets()).config("draws", settings.draws()).config("epochs", settings.epochs())
                 .config("learning_rates", "scratch and frozen head: Adam 1e-3; fine-tuning: Adam 1e-4")
                 .config("validation", "100 further training images, shown per epoch and never used to choose anything");
@@ -106,8 +110,9 @@ public final class TransferLearningLab implements Experiment {
                         accuracy.get(METHODS[m])[b] += figures[m] / settings.draws();
                     }
                 }
-                context.info(String.format("%,d labels: scratch %.4f, frozen %.4f, fine-tuned %.4f", budget,
-                        accuracy.get("scratch")[b], accuracy.get("frozen")[b], accuracy.get("fine_tuned")[b]));
+                context.info(String.format("%,d labels: scratch %.4f, frozen random %.4f, frozen MNIST %.4f, fine-tuned %.4f",
+                        budget, accuracy.get("scratch")[b], accuracy.get("frozen_random")[b], accuracy.get("frozen")[b],
+                        accuracy.get("fine_tuned")[b]));
                 for (String method : METHODS) {
                     result.metric("accuracy_" + method + "_" + budget, accuracy.get(method)[b]);
                 }
@@ -137,12 +142,21 @@ public final class TransferLearningLab implements Experiment {
                                     ImageDataset validation, ImageDataset test, int budget, int draw, long[] parameters) {
         int[] epochs = settings.epochs();
         int phase = budget <= 100 ? epochs[0] : epochs[1];
-        double[] accuracy = new double[3];
+        double[] accuracy = new double[METHODS.length];
         String name = budget + "-" + draw;
         try (LabTraining.Classifier scratch = LabTraining.classifier(context, "scratch", MnistCnn.build(),
                 Loss.softmaxCrossEntropyLoss(), 1e-3f, settings.batchSize())) {
             accuracy[0] = trainAndTest(context, settings, scratch, labelled, validation, test, 2 * phase, "scratch-" + name);
             parameters[0] = ParameterCount.of(scratch.block());
+        }
+        // The control: the same frozen layers and new head, with the convolutions left at the random
+        // weights the scratch model started from. What frozen MNIST features add is measured against it.
+        try (LabTraining.Classifier random = LabTraining.classifier(context, "frozen-random", MnistCnn.build(),
+                Loss.softmaxCrossEntropyLoss(), 1e-3f, settings.batchSize())) {
+            for (int child : CONVOLUTIONS) {
+                random.block().getChildren().valueAt(child).freezeParameters(true);
+            }
+            accuracy[1] = trainAndTest(context, settings, random, labelled, validation, test, phase, "frozen-random-" + name);
         }
         try (LabTraining.Classifier frozen = LabTraining.classifier(context, "frozen", MnistCnn.build(),
                 Loss.softmaxCrossEntropyLoss(), 1e-3f, settings.batchSize())) {
@@ -154,11 +168,11 @@ public final class TransferLearningLab implements Experiment {
             }
             parameters[2] = frozen.block().getParameters().values().stream().filter(Parameter::requiresGradient)
                     .mapToLong(p -> p.getArray().size()).sum();
-            accuracy[1] = trainAndTest(context, settings, frozen, labelled, validation, test, phase, "frozen-" + name);
+            accuracy[2] = trainAndTest(context, settings, frozen, labelled, validation, test, phase, "frozen-" + name);
             try (LabTraining.Classifier tuned = LabTraining.classifier(context, "fine-tuned", MnistCnn.build(),
                     Loss.softmaxCrossEntropyLoss(), 1e-4f, settings.batchSize())) {
                 Weights.copy(frozen.block(), tuned.block());
-                accuracy[2] = trainAndTest(context, settings, tuned, labelled, validation, test, phase, "fine-tuned-" + name);
+                accuracy[3] = trainAndTest(context, settings, tuned, labelled, validation, test, phase, "fine-tuned-" + name);
                 parameters[1] = ParameterCount.of(tuned.block());
             }
         }
@@ -181,6 +195,7 @@ public final class TransferLearningLab implements Experiment {
         double[] budgets = java.util.Arrays.stream(settings.budgets()).asDoubleStream().toArray();
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("from scratch", accuracy.get("scratch"));
+        series.put("frozen random features, new head", accuracy.get("frozen_random"));
         series.put("frozen MNIST features, new head", accuracy.get("frozen"));
         series.put("fine-tuned from MNIST", accuracy.get("fine_tuned"));
         Charts.lines(context.file("accuracy_by_labels.png"), "Fashion-MNIST test accuracy by number of labelled images",
@@ -191,6 +206,7 @@ public final class TransferLearningLab implements Experiment {
     private static void addClaims(Result.Builder result, boolean quick, Settings settings, Map<String, double[]> accuracy,
                                   long[] parameters) {
         double[] scratch = accuracy.get("scratch");
+        double[] random = accuracy.get("frozen_random");
         double[] frozen = accuracy.get("frozen");
         double[] tuned = accuracy.get("fine_tuned");
         int last = settings.budgets().length - 1;
@@ -199,6 +215,12 @@ public final class TransferLearningLab implements Experiment {
                 "只有 100 个标签时，微调 MNIST 预训练的 CNN 比从零训练的测试准确率高至少 5 个百分点",
                 tuned[0] - scratch[0] >= 0.05, Claim.values("accuracy_fine_tuned_100", tuned[0],
                         "accuracy_scratch_100", scratch[0], "accuracy_frozen_100", frozen[0])));
+        result.claim(Claim.checkUnlessQuick(quick, "The MNIST-trained features carry something to clothing: with 100 "
+                        + "labels, the frozen MNIST convolutions under a new head beat the same frozen layers left at "
+                        + "random weights by at least 3 points",
+                "MNIST 上学到的特征对服装也有用：只有 100 个标签时，冻结的 MNIST 卷积层加新头部比同样冻结、保持随机权重的卷积层高至少 3 个百分点",
+                frozen[0] - random[0] >= 0.03, Claim.values("accuracy_frozen_100", frozen[0],
+                        "accuracy_frozen_random_100", random[0])));
         result.claim(Claim.checkUnlessQuick(quick, "Pretraining helps most when labels are fewest: fine-tuning's lead "
                         + "over training from scratch is larger at 100 labels than at 1,000",
                 "标签越少，预训练的帮助越大：微调相对从零训练的优势在 100 个标签时比 1,000 个标签时更大",
