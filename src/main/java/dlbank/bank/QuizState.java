@@ -38,10 +38,8 @@ public final class QuizState {
         try {
             return parse(file);
         } catch (IOException | RuntimeException e) {
-            String reason = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
-                    ? json.getOriginalMessage() : String.valueOf(e.getMessage());
             Path backup = keepAside(file);
-            warnings.accept(Messages.get("warning.quiz.corrupt", file, reason.lines().findFirst().orElse(""), backup));
+            warnings.accept(Messages.get("warning.quiz.corrupt", file, dlbank.UserException.reason(e), backup));
             return LeitnerSchedule.empty();
         }
     }

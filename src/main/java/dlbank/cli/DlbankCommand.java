@@ -144,14 +144,13 @@ public final class DlbankCommand implements Runnable {
         }
         int code;
         if (cause instanceof UserException user) {
-            // One line, whatever a message's arguments hold (a library's multi-line message).
-            err.println("dlbank: " + user.getLocalizedMessage().strip().replaceAll("\\s*\\R\\s*", " "));
+            err.println("dlbank: " + oneLine(user.getLocalizedMessage()));
             code = user.exitCode();
         } else if (exception instanceof EngineException) {
             err.println("dlbank: " + Messages.get("error.engine", exception.getMessage()));
             code = INTERNAL;
         } else if (exception instanceof UncheckedIOException io) {
-            err.println("dlbank: " + String.valueOf(io.getMessage()).strip().replaceAll("\\s*\\R\\s*", " "));
+            err.println("dlbank: " + oneLine(String.valueOf(io.getMessage())));
             code = UserException.INPUT;
         } else {
             err.println("dlbank: " + Messages.get("error.internal", exception));
@@ -162,6 +161,11 @@ public final class DlbankCommand implements Runnable {
         }
         err.flush();
         return code;
+    }
+
+    /** A message on one line, whatever its arguments hold (a library's multi-line message). */
+    private static String oneLine(String message) {
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The data home the user chose, or the default. */

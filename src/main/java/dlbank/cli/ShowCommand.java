@@ -92,24 +92,21 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    private static void runSection(StringBuilder md, String experimentId, Path runDir, boolean zh) {
-        Optional<Path> run = Optional.of(runDir);
-        {
-            Map<String, Object> report = RunDirectory.readReport(run.get());
-            md.append("\n### ").append(experimentId).append(" (").append(zh ? "单次运行 " : "one run, ")
-                    .append(run.get().getFileName()).append(", ").append(settings(report, zh)).append(")\n\n");
-            Map<String, Object> metrics = (Map<String, Object>) report.get("metrics");
-            md.append(zh ? "| 指标 | 数值 |\n|---|---|\n" : "| metric | value |\n|---|---|\n");
-            metrics.entrySet().stream().limit(8).forEach(metric -> md.append("| ").append(metric.getKey()).append(" | ")
-                    .append(metric.getValue() instanceof Number number ? RunSummary.format(number.doubleValue())
-                            : String.valueOf(metric.getValue())).append(" |\n"));
-            md.append('\n');
-            for (Map<String, Object> claim : (List<Map<String, Object>>) report.get("claims")) {
-                md.append("- **").append(verdict((Boolean) claim.get("held"), zh)).append("**: ")
-                        .append(text(claim, zh)).append('\n');
-            }
-            md.append('\n').append(zh ? "报告：" : "report: ").append(run.get().resolve("report.json")).append('\n');
+    private static void runSection(StringBuilder md, String experimentId, Path run, boolean zh) {
+        Map<String, Object> report = RunDirectory.readReport(run);
+        md.append("\n### ").append(experimentId).append(" (").append(zh ? "单次运行 " : "one run, ")
+                .append(run.getFileName()).append(", ").append(settings(report, zh)).append(")\n\n");
+        Map<String, Object> metrics = (Map<String, Object>) report.get("metrics");
+        md.append(zh ? "| 指标 | 数值 |\n|---|---|\n" : "| metric | value |\n|---|---|\n");
+        metrics.entrySet().stream().limit(8).forEach(metric -> md.append("| ").append(metric.getKey()).append(" | ")
+                .append(metric.getValue() instanceof Number number ? RunSummary.format(number.doubleValue())
+                        : String.valueOf(metric.getValue())).append(" |\n"));
+        md.append('\n');
+        for (Map<String, Object> claim : (List<Map<String, Object>>) report.get("claims")) {
+            md.append("- **").append(verdict((Boolean) claim.get("held"), zh)).append("**: ")
+                    .append(text(claim, zh)).append('\n');
         }
+        md.append('\n').append(zh ? "报告：" : "report: ").append(run.resolve("report.json")).append('\n');
     }
 
     /** What the run's settings were: "default settings, seed 42", or what differed. */

@@ -6,7 +6,6 @@ import dlbank.data.ImdbDataset.Review;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +77,7 @@ final class AclImdbFolder {
                     .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
                     .toList();
         } catch (IOException e) {
-            throw UserException.input("error.acl.cannot-list", folder, reason(e));
+            throw UserException.input("error.acl.cannot-list", folder, UserException.reason(e));
         }
         if (files.isEmpty()) {
             throw UserException.input("error.acl.no-reviews", folder);
@@ -94,12 +93,7 @@ final class AclImdbFolder {
         } catch (CharacterCodingException e) {
             throw UserException.input("error.file.not-utf8", file);
         } catch (IOException e) {
-            throw UserException.input("error.acl.cannot-read", file, reason(e));
+            throw UserException.input("error.acl.cannot-read", file, UserException.reason(e));
         }
-    }
-
-    /** The exception's reason without the path that the message already names. */
-    private static String reason(IOException e) {
-        return UserException.reason(e);
     }
 }

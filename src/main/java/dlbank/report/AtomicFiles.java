@@ -59,14 +59,17 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    public static void write(Path target, Writer writer) {
+    /** Writes what {@code writer} produces and returns those bytes (a checkpoint records their hash). */
+    public static byte[] write(Path target, Writer writer) {
         ByteArrayOutputStream content = new ByteArrayOutputStream(1 << 16);
         try {
             writer.writeTo(content);
         } catch (IOException e) {
-            throw UserException.input("error.write.failed", target, reason(e), e);
+            throw UserException.input("error.write.failed", target, UserException.reason(e), e);
         }
-        writeBytes(target, content.toByteArray());
+        byte[] bytes = content.toByteArray();
+        writeBytes(target, bytes);
+        return bytes;
     }
 
     public static void writeBytes(Path target, byte[] content) {
@@ -101,7 +104,7 @@ public final class AtomicFiles {
             }
             temp = null;
         } catch (IOException e) {
-            throw UserException.input("error.write.failed", target, reason(e), e);
+            throw UserException.input("error.write.failed", target, UserException.reason(e), e);
         } finally {
             if (temp != null) {
                 try {
@@ -111,11 +114,6 @@ public final class AtomicFiles {
                 }
             }
         }
-    }
-
-    /** What went wrong, without the path the message already names. */
-    public static String reason(IOException e) {
-        return UserException.reason(e);
     }
 
     /**

@@ -73,14 +73,15 @@ public final class Checkpoint {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("name", part.name());
             entry.put("params", base + ".params");
-            entry.put("params_sha256", writeHashed(dir.resolve(base + ".params"), out -> writeParameters(part.block(), out)));
+            entry.put("params_sha256", sha256(AtomicFiles.write(dir.resolve(base + ".params"),
+                    out -> writeParameters(part.block(), out))));
             if (part.optimizer() != null) {
                 entry.put("optimizer", base + ".optimizer");
-                entry.put("optimizer_sha256", writeHashed(dir.resolve(base + ".optimizer"), out -> {
+                entry.put("optimizer_sha256", sha256(AtomicFiles.write(dir.resolve(base + ".optimizer"), out -> {
                     DataOutputStream data = new DataOutputStream(out);
                     part.optimizer().save(data, names(part.block())::get);
                     data.flush();
-                }));
+                })));
             }
             files.add(entry);
         }
@@ -163,21 +164,9 @@ public final class Checkpoint {
     }
 
     /**
-     * Writes a file atomically and returns the SHA-256 of its content, which state.json records: a file
-     * damaged later (a bad disk, a copy cut short) is refused on resume instead of loading wrong weights.
+     * The SHA-256 of a written file's content, which state.json records: a file damaged later (a bad
+     * disk, a copy cut short) is refused on resume instead of loading wrong weights.
      */
-    private static String writeHashed(Path file, AtomicFiles.Writer writer) {
-        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream(1 << 16);
-        try {
-            writer.writeTo(content);
-        } catch (IOException e) {
-            throw UserException.input("error.write.failed", file, UserException.reason(e), e);
-        }
-        byte[] bytes = content.toByteArray();
-        AtomicFiles.writeBytes(file, bytes);
-        return sha256(bytes);
-    }
-
     private static String sha256(byte[] bytes) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -84,8 +84,6 @@ public final class FitLoop {
      * @param resume continue from the checkpoint in checkpointDir
      * @param keepBest end with the weights of the epoch with the lowest validation loss, not the last
      *                 epoch's (needs checkpointDir; early stopping always returns to that epoch)
-     */
-    /**
      * @param bestByAccuracy the best epoch (for early stopping and {@code keepBest}) is the one with the highest
      *                       validation accuracy rather than the lowest validation loss
      */
