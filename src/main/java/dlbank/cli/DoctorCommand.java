@@ -97,10 +97,6 @@ final class DoctorCommand implements Callable<Integer> {
         ConvBackwardProbe.Outcome outcome = probe.outcome();
         row(out, Messages.get("doctor.probe"), Messages.get("doctor.probe.value", outcome.cases(), outcome.rounds(),
                 outcome.notFinite().size()));
-        out.println(outcome.healthy()
-                ? Messages.get("doctor.verdict.healthy")
-                : Messages.get("doctor.verdict.bug", outcome.notFinite().size(), outcome.cases(),
-                        outcome.firstUseOnly() ? Messages.get("doctor.first-round") : Messages.get("doctor.later-rounds")));
         if (deep) {
             for (Map<String, String> variant : DEEP_VARIANTS) {
                 String setting = variant.entrySet().iterator().next().getKey() + "=" + variant.values().iterator().next();
@@ -119,6 +115,10 @@ final class DoctorCommand implements Callable<Integer> {
                 }
             }
         }
+        out.println(outcome.healthy()
+                ? Messages.get("doctor.verdict.healthy")
+                : Messages.get("doctor.verdict.bug", outcome.notFinite().size(), outcome.cases(),
+                        outcome.firstUseOnly() ? Messages.get("doctor.first-round") : Messages.get("doctor.later-rounds")));
         if (StepGuard.NanInjection.current().active()) {
             out.println(Messages.get("doctor.injected"));
         }
