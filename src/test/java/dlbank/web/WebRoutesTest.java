@@ -260,6 +260,17 @@ class WebRoutesTest {
         HttpResponse<String> crossSite = web.post("/api/runs", "application/json", HttpRequest.BodyPublishers.ofString(runBody),
                 "Sec-Fetch-Site", "cross-site");
         assertThat(crossSite.statusCode()).isEqualTo(403);
+        // "null" is what a sandboxed frame of another site sends: refused unless the browser itself says same-origin.
+        for (String site : List.of("cross-site", "same-site", "none")) {
+            assertThat(web.post("/api/runs", "application/json", HttpRequest.BodyPublishers.ofString(runBody),
+                    "Origin", "null", "Sec-Fetch-Site", site).statusCode()).as("null origin, " + site).isEqualTo(403);
+        }
+        // The page's own form under a referrer policy that withholds its origin (Chromium sends "null").
+        HttpResponse<String> ownForm = web.post("/quiz/session", "application/x-www-form-urlencoded",
+                HttpRequest.BodyPublishers.ofString("topic="), "Origin", "null", "Sec-Fetch-Site", "same-origin");
+        assertThat(ownForm.statusCode()).isEqualTo(303);
+        // And the page's headers keep the origin in its own form posts.
+        assertThat(web.get("/").headers().firstValue("Referrer-Policy")).hasValue("same-origin");
         HttpResponse<String> quiz = web.post("/quiz/answer", "application/x-www-form-urlencoded",
                 HttpRequest.BodyPublishers.ofString("id=task/mnist-cnn&knew=yes"), "Origin", "http://evil.example");
         assertThat(quiz.statusCode()).isEqualTo(403);
