@@ -87,7 +87,8 @@
     const bars = document.querySelectorAll('#bars li');
     document.getElementById('digit').textContent = reading ? String(reading.digit) : '–';
     document.getElementById('confidence').textContent = reading ? 'p = ' + reading.probability.toFixed(3) : '';
-    document.getElementById('model-line').textContent = reading ? reading.model : '';
+    document.getElementById('model-line').textContent = reading
+      ? (document.body.dataset.lang === 'zh' ? reading.model_zh : reading.model) : '';
     bars.forEach((item, digit) => {
       const p = reading ? reading.probabilities[digit] : 0;
       item.querySelector('.fill').style.width = (100 * p).toFixed(1) + '%';

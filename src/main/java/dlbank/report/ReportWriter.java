@@ -54,6 +54,7 @@ public final class ReportWriter {
         report.put("artifacts", artifacts);
         report.put("versions", versions());
         report.put("device", device);
+        report.put("machine", machine());
         report.put("wall_seconds", Math.round(wallSeconds * 10) / 10.0);
         peakResidentMegabytes().ifPresent(peak -> report.put("peak_rss_mb", peak));
         report.put("finished", OffsetDateTime.now().toString());
@@ -70,6 +71,31 @@ public final class ReportWriter {
         versions.put("djl", Engine.getDjlVersion());
         versions.put("pytorch", Engine.getInstance().getVersion());
         return versions;
+    }
+
+    /** The machine in one line, for readers of a report made elsewhere: "AMD EPYC, 2 cores, 23 GiB, Linux 6.1.0". */
+    public static String machine() {
+        String cpu = System.getProperty("os.arch");
+        long memoryKib = 0;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).strip();
+                    break;
+                }
+            }
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    memoryKib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux: the architecture and the core count only.
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        return cpu + ", " + cores + (cores == 1 ? " core" : " cores")
+                + (memoryKib > 0 ? ", " + Math.round(memoryKib / 1024.0 / 1024.0) + " GiB" : "")
+                + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version");
     }
 
     /** The process's peak resident memory so far (VmHWM), on Linux. */

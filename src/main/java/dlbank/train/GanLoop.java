@@ -140,13 +140,15 @@ public final class GanLoop {
             NDArray sums = epochManager.zeros(new Shape(4), DataType.FLOAT32);
             double[] read = new double[4];
             long lastRead = 0;
+            long lastReadNanos = System.nanoTime();
             for (long batch = 0; batch < batches; batch++) {
                 try (NDManager batchManager = epochManager.newSubManager()) {
                     long from = batch * settings.batchSize();
                     NDArray images = shuffled.get(batchManager, new NDIndex().addSliceDim(from, from + settings.batchSize()));
                     sums.addi(step(images, batchManager));
                 }
-                if (batch + 1 - lastRead >= FitLoop.READ_EVERY || batch + 1 == batches) {
+                if (FitLoop.readDue(batch + 1 - lastRead, lastReadNanos, batch + 1 == batches)) {
+                    lastReadNanos = System.nanoTime();
                     float[] values = sums.toFloatArray();
                     lastRead = batch + 1;
                     for (int i = 0; i < 4; i++) {
