@@ -36,10 +36,11 @@ final class DrawPage {
         StringBuilder body = new StringBuilder("<h1>").append(say(lang, "Draw a digit", "写一个数字")).append("</h1>\n");
         body.append("<p class=\"lead\">").append(say(lang,
                 "Draw with the mouse, a pen or a finger. The picture is brought to MNIST's form (cropped to the ink, "
-                        + "20 px, centred by mass in 28x28) and read by the saved task/mnist-cnn model, as "
-                        + "'dlbank predict task/mnist-cnn' reads a file.",
+                        + "20 px, centred by mass in 28x28) and read by the saved <code>task/mnist-cnn</code> model, as "
+                        + "<code>dlbank predict task/mnist-cnn</code> reads a file.",
                 "用鼠标、手写笔或手指写。图片先被处理成 MNIST 的样子（裁剪到笔迹、缩放到 20 像素、在 28×28 中按质心居中），"
-                        + "再由保存的 task/mnist-cnn 模型识别，和 dlbank predict task/mnist-cnn 读取文件一样。")).append("</p>\n");
+                        + "再由保存的 <code>task/mnist-cnn</code> 模型识别，和 <code>dlbank predict task/mnist-cnn</code> 读取文件一样。"))
+                .append("</p>\n");
         if (!hasModel) {
             body.append("<div class=\"notice\" id=\"no-model\"><p>").append(say(lang,
                     "No trained MNIST model is saved yet. Train one here: the full run (about a minute) reads digits well; "

@@ -36,6 +36,7 @@ final class GradePage {
         BankEntry entry = site.entry(id, lang).orElseThrow(() -> WebError.notFound("entry " + id));
         String answer = ctx.formParam("answer") == null ? "" : ctx.formParam("answer").strip();
         if (answer.isEmpty()) {
+            ctx.attribute(WebServer.RENDERED, true);
             ctx.status(400).html(ErrorPage.render(lang, 400, "There is no answer to grade: write it in the form first.",
                     "没有可评分的回答：请先在表单里写下你的回答。", "/entry/" + entry.id() + "#try-first",
                     say(lang, "Back to the question", "回到这道题")));
@@ -59,7 +60,11 @@ final class GradePage {
         return Html.page(lang, say(lang, "Graded: ", "评分：") + entry.title(), "bank", body.toString(), null);
     }
 
-    /** A grade as HTML: the score, the mistakes repeated, the points made and missed. Also the interview's. */
+    /**
+     * A grade as HTML: the score, the mistakes repeated, the points made and missed. Also the interview's.
+     * Text quoted from the bank (its key points and sentences) is marked {@code bank-text}: it follows the
+     * bank's own conventions (English terms in parentheses), which GlossaryTest checks.
+     */
     static String resultHtml(GradeResult result, Lang lang, String heading) {
         StringBuilder body = new StringBuilder("<div class=\"grade\">\n<p class=\"score\"><span class=\"score-number\">")
                 .append(result.score()).append("</span> / 100</p>\n<p class=\"lead\">").append(say(lang,
@@ -72,9 +77,9 @@ final class GradePage {
                     .append("</").append(heading).append(">\n<ul class=\"claims\">\n");
             for (GradeResult.RaisedFlag flag : result.redFlags()) {
                 body.append("<li class=\"claim not-held\"><span class=\"verdict\">").append(say(lang, "✗ wrong", "✗ 错误"))
-                        .append("</span> ").append(esc(flag.wrong())).append("<div class=\"measured\">")
-                        .append(say(lang, "your words: ", "你的原话：")).append(esc(flag.words())).append("</div><div class=\"note\">")
-                        .append(esc(flag.correction())).append("</div></li>\n");
+                        .append("</span> <span class=\"bank-text\">").append(esc(flag.wrong())).append("</span><div class=\"measured\">")
+                        .append(say(lang, "your words: ", "你的原话：")).append(esc(flag.words()))
+                        .append("</div><div class=\"note bank-text\">").append(esc(flag.correction())).append("</div></li>\n");
             }
             body.append("</ul>\n");
         }
@@ -82,14 +87,14 @@ final class GradePage {
                 .append(result.covered().size()).append(")</").append(heading).append(">\n<ul class=\"claims\">\n");
         for (GradeResult.Covered point : result.covered()) {
             body.append("<li class=\"claim held\"><span class=\"verdict\">").append(say(lang, "✓ made", "✓ 答到"))
-                    .append("</span> ").append(esc(point.label())).append("<div class=\"measured\">")
+                    .append("</span> <span class=\"bank-text\">").append(esc(point.label())).append("</span><div class=\"measured\">")
                     .append(say(lang, "your words: ", "你的原话：")).append(esc(point.words())).append("</div></li>\n");
         }
         body.append("</ul>\n<").append(heading).append(">").append(say(lang, "Key points missed", "漏掉的要点")).append(" (")
                 .append(result.missed().size()).append(")</").append(heading).append(">\n<ul class=\"claims\">\n");
         for (GradeResult.Missed point : result.missed()) {
             body.append("<li class=\"claim not-checked\"><span class=\"verdict\">").append(say(lang, "– missed", "– 漏掉"))
-                    .append("</span> ").append(esc(point.label())).append("<div class=\"note\">")
+                    .append("</span> <span class=\"bank-text\">").append(esc(point.label())).append("</span><div class=\"note bank-text\">")
                     .append(esc(point.sentence())).append("</div></li>\n");
         }
         return body.append("</ul>\n</div>\n").toString();

@@ -83,9 +83,9 @@ final class InterviewPage {
         StringBuilder body = new StringBuilder("<h1>").append(say(lang, "Mock interview", "模拟面试")).append("</h1>\n<p class=\"lead\">")
                 .append(say(lang, "Questions one at a time, as an interviewer asks them: answer in your own words, see at once "
                                 + "which key points you made, then answer the follow-up. At the end the transcript is saved as "
-                                + "'dlbank interview' saves it, and weak questions go back to box 1 of the quiz.",
+                                + "<code>dlbank interview</code> saves it, and weak questions go back to box 1 of the quiz.",
                         "像面试官那样一次问一道题：用你自己的话回答，立刻看到答到了哪些要点，然后回答追问。结束时记录会像 "
-                                + "dlbank interview 一样保存下来，答得不好的题会放回练习的第 1 盒。"))
+                                + "<code>dlbank interview</code> 一样保存下来，答得不好的题会放回练习的第 1 盒。"))
                 .append("</p>\n<form class=\"interview-start\" method=\"post\" action=\"/interview\">\n<label>")
                 .append(say(lang, "Questions ", "题数 ")).append("<select name=\"questions\">");
         for (int count = 1; count <= Math.min(MAX_QUESTIONS, site.entries(lang).size()); count++) {
@@ -153,7 +153,8 @@ final class InterviewPage {
                     .append(" · ").append(esc(Names.topic(question.entry().topic(), lang)))
                     .append(" · <span class=\"clock\" data-suggested=\"").append(SUGGESTED_SECONDS).append("\">0:00</span> ")
                     .append(say(lang, "(about 2 minutes is usual)", "（一般 2 分钟左右）")).append("</p>\n<h2>")
-                    .append(followUp ? say(lang, "Follow-up: ", "追问：") + esc(question.followUp().question())
+                    .append(followUp ? say(lang, "Follow-up: ", "追问：") + "<span class=\"bank-text\">"
+                            + esc(question.followUp().question()) + "</span>"
                             : esc(question.entry().title())).append("</h2>\n")
                     .append("<form class=\"interview-answer\" method=\"post\" action=\"/interview/").append(session.id)
                     .append("/answer\"><textarea name=\"answer\" rows=\"8\" maxlength=\"").append(GradePage.MAX_ANSWER_CHARS)

@@ -228,7 +228,7 @@ final class ResultsView {
                     : held ? say(lang, "✓ held", "✓ 成立") : say(lang, "✗ NOT held", "✗ 不成立");
             Object text = lang.zh() && claim.get("text_zh") != null ? claim.get("text_zh") : claim.get("text");
             html.append("<li class=\"claim ").append(kind).append("\"><span class=\"verdict\">").append(verdict)
-                    .append("</span> <span class=\"claim-text\">").append(esc(text)).append("</span>");
+                    .append("</span> <span class=\"claim-text\">").append(withCode(esc(text))).append("</span>");
             Object measured = claim.get("measured");
             if (measured instanceof Map<?, ?> values && !values.isEmpty()) {
                 StringBuilder line = new StringBuilder();
@@ -244,6 +244,11 @@ final class ResultsView {
             html.append("</li>\n");
         }
         return html.append("</ul>\n").toString();
+    }
+
+    /** Command-line options in a sentence ("--seeds 5") set as code. */
+    private static String withCode(String escaped) {
+        return escaped.replaceAll("(?<![\\w-])(--[a-z][a-z-]*(?: [0-9a-z.]+)?)", "<code>$1</code>");
     }
 
     /** The newest summary of several seeds: each metric's mean, spread and interval, and its claims. */

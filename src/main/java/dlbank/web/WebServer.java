@@ -93,12 +93,12 @@ public final class WebServer implements AutoCloseable {
                         + "); the server's output has the details", "内部错误；详情见服务器的输出");
             });
             routes.error(404, ctx -> {
-                if (!isJson(ctx) && !isHtml(ctx)) {
+                if (ctx.attribute(RENDERED) == null) {
                     fail(ctx, site, 404, "not found: " + ctx.path(), "没有找到：" + ctx.path());
                 }
             });
             routes.error(400, ctx -> {
-                if (!isJson(ctx) && !isHtml(ctx)) {
+                if (ctx.attribute(RENDERED) == null) {
                     fail(ctx, site, 400, "bad request: " + ctx.path(), "请求有误：" + ctx.path());
                 }
             });
@@ -122,27 +122,24 @@ public final class WebServer implements AutoCloseable {
         ctx.result(Files.readAllBytes(file));
     }
 
-    private static boolean isJson(Context ctx) {
-        String type = ctx.res().getContentType();
-        return type != null && type.startsWith("application/json");
-    }
-
-    private static boolean isHtml(Context ctx) {
-        String type = ctx.res().getContentType();
-        return type != null && type.startsWith("text/html");
-    }
+    /** Set on a request whose error response we wrote, so that the status's error handler leaves it. */
+    static final String RENDERED = "dlbank.error-rendered";
 
     /**
      * A refusal or failure: JSON with a message for the page's scripts (/api/, /fragment/, /files/, and
      * any request that does not ask for HTML), else a page in the reader's language with a way back.
      */
     private static void fail(Context ctx, Site site, int status, String english, String chinese) {
+        ctx.attribute(RENDERED, true);
         String language = Lang.code(ctx, site.settings().language());
         String accept = ctx.header("Accept");
         boolean browsing = accept != null && accept.contains("text/html") && !ctx.path().startsWith("/api/")
                 && !ctx.path().startsWith("/fragment/");
         if (browsing) {
-            ctx.status(status).html(ErrorPage.render(Lang.of(ctx, site.settings().language()), status, english, chinese));
+            Lang lang = Lang.of(ctx, site.settings().language());
+            ctx.status(status).html(status == 404
+                    ? ErrorPage.render(lang, status, "Nothing here: ", "这里什么也没有：", ctx.path())
+                    : ErrorPage.render(lang, status, english, chinese));
         } else {
             Json.error(ctx, status, "zh".equals(language) ? chinese : english);
         }

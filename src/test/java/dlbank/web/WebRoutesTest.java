@@ -57,14 +57,14 @@ class WebRoutesTest {
         assertThat(home.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(home.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'");
         assertThat(home.body()).contains("Part 1: concept questions", "Part 2: programming tasks",
-                "href=\"/entry/task/mnist-cnn\"", "runnable", "not yet");
+                "href=\"/entry/task/mnist-cnn\"", "runnable", "not written yet", "reference");
         assertThat(home.body().split("<li value=", -1)).hasSize(25); // 24 entries
         // Nothing on the page comes from another host.
         assertThat(home.body()).doesNotContain("http://", "https://");
 
         HttpResponse<String> chinese = web.get("/entry/task/mnist-cnn?lang=zh");
         assertThat(chinese.body()).contains("<html lang=\"zh-Hans\">", "编写一个对 MNIST 手写数字进行分类的卷积神经网络",
-                "<table>", "实测结果（本机）", "快速运行");
+                "<table>", "实测结果", "快速运行", "参考运行", "测试准确率");
         String cookie = chinese.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(cookie).startsWith("dlbank_lang=zh");
         // The cookie keeps Chinese on the next page; the switch link leads back to English in place.
@@ -72,7 +72,7 @@ class WebRoutesTest {
         assertThat(next.body()).contains("写一个数字", "href=\"/draw?lang=en\"");
 
         HttpResponse<String> english = web.get("/entry/concept/cnn");
-        assertThat(english.body()).contains("<h1>", "Measured on this machine", "Not yet available");
+        assertThat(english.body()).contains("<h1>", "Measured results", "not written yet");
 
         HttpResponse<String> search = web.get("/?q=" + java.net.URLEncoder.encode("正则化", StandardCharsets.UTF_8));
         assertThat(search.body()).contains("found for", "href=\"/entry/concept/regularization\"");
@@ -149,12 +149,12 @@ class WebRoutesTest {
     void theFinishedRunShowsItsResultsFiguresAndFiles() {
         HttpResponse<String> entry = web.get("/entry/task/mnist-cnn");
         assertThat(entry.body()).contains("data-run=\"" + run + "\"", "class=\"claim held\"", "✓ held",
-                "class=\"claim not-checked\"", "– not checked", "<code>test_accuracy</code>",
-                "Confusion matrix on the test set", "(task/mnist-cnn, run " + run + ", quick mode, seed 42)",
+                "class=\"claim not-checked\"", "– not checked", "<td>test accuracy</td>",
+                "Confusion matrix on the test set", "(your quick run, seed 42)", "<caption>per class, on the test set</caption>",
                 "src=\"/files/task/mnist-cnn/" + run + "/confusion_matrix.png\"");
         assertThat(web.get("/fragment/results/task/mnist-cnn").body()).contains("class=\"claim held\"").doesNotContain("<html");
         assertThat(web.get("/runs/task/mnist-cnn/" + run).body()).contains("<h1>", "report.json");
-        assertThat(web.get("/").body()).contains("saved run", "test_accuracy 0.9");
+        assertThat(web.get("/").body()).contains("measured here", "test accuracy 0.9");
 
         HttpResponse<byte[]> png = web.getBytes("/files/task/mnist-cnn/" + run + "/confusion_matrix.png");
         assertThat(png.statusCode()).isEqualTo(200);
@@ -266,9 +266,9 @@ class WebRoutesTest {
                     "Origin", "null", "Sec-Fetch-Site", site).statusCode()).as("null origin, " + site).isEqualTo(403);
         }
         // The page's own form under a referrer policy that withholds its origin (Chromium sends "null").
-        HttpResponse<String> ownForm = web.post("/quiz/session", "application/x-www-form-urlencoded",
-                HttpRequest.BodyPublishers.ofString("topic="), "Origin", "null", "Sec-Fetch-Site", "same-origin");
-        assertThat(ownForm.statusCode()).isEqualTo(303);
+        HttpResponse<String> ownForm = web.post("/entry/concept/cnn/grade", "application/x-www-form-urlencoded",
+                HttpRequest.BodyPublishers.ofString("answer=weight+sharing"), "Origin", "null", "Sec-Fetch-Site", "same-origin");
+        assertThat(ownForm.statusCode()).isEqualTo(200);
         // And the page's headers keep the origin in its own form posts.
         assertThat(web.get("/").headers().firstValue("Referrer-Policy")).hasValue("same-origin");
         HttpResponse<String> quiz = web.post("/quiz/answer", "application/x-www-form-urlencoded",
