@@ -51,7 +51,7 @@ class WebRoutesTest {
 
     @Test
     @Order(1)
-    void pagesRenderInBothLanguagesAndTheSwitchIsRemembered() {
+    void pagesRenderInBothLanguagesAndTheSwitchIsRemembered() throws Exception {
         HttpResponse<String> home = web.get("/");
         assertThat(home.statusCode()).isEqualTo(200);
         assertThat(home.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
@@ -70,6 +70,22 @@ class WebRoutesTest {
         // The cookie keeps Chinese on the next page; the switch link leads back to English in place.
         HttpResponse<String> next = web.get("/draw", "Cookie", "dlbank_lang=zh");
         assertThat(next.body()).contains("写一个数字", "href=\"/draw?lang=en\"");
+
+        // A first visit takes the browser's language; a remembered choice beats it.
+        assertThat(web.get("/", "Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8").body()).contains("<html lang=\"zh-Hans\">");
+        assertThat(web.get("/", "Accept-Language", "fr-FR,en;q=0.5,zh;q=0.4").body()).contains("<html lang=\"en\">");
+        assertThat(web.get("/", "Accept-Language", "zh-CN", "Cookie", "dlbank_lang=en").body()).contains("<html lang=\"en\">");
+        // HEAD / answers as GET does, without a body.
+        HttpResponse<String> head = web.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.base() + "/"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        // Errors reached by browsing are pages in the reader's language; the page's scripts still get JSON.
+        HttpResponse<String> missing = web.get("/entry/concept/nope", "Accept", "text/html", "Cookie", "dlbank_lang=zh");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("<h1>没有找到这个页面</h1>", "href=\"/\"").doesNotContain("{\"error\"");
+        assertThat(web.get("/no/such/page", "Accept", "text/html").body()).contains("<h1>Not found</h1>");
+        assertThat(TestServer.json(web.get("/api/runs/current", "Accept", "text/html")).get("status")).isEqualTo(404);
 
         HttpResponse<String> english = web.get("/entry/concept/cnn");
         assertThat(english.body()).contains("<h1>", "Measured results", "not written yet");
@@ -236,14 +252,23 @@ class WebRoutesTest {
                 "/files/task/mnist-cnn/20200101-000000/secret.png",
                 "/runs/task/mnist-cnn/20200101-000000",
                 "/static/..%2f..%2fdlbank/Main.class",
-                "/static/../dlbank/Main.class")) {
+                "/static/../dlbank/Main.class",
+                // Reference runs in the jar: only the files their report names.
+                "/reference/task/mnist-cnn/../../dlbank/Main.class",
+                "/reference/task/mnist-cnn/..%2f..%2fdlbank%2fMain.class",
+                "/reference/task/mnist-cnn/reference.json",
+                "/reference/task/mnist-cnn/model/",
+                "/reference/task/..%2f..%2fweb/style.css",
+                "/webjars/../dlbank/Main.class")) {
             TestServer.RawResponse response = web.raw(target);
             assertThat(response.status()).as(target).isEqualTo(404);
             assertThat(response.body()).as(target).doesNotContain("root:x", "\"secret\"");
         }
         assertThat(web.raw(files + "loss.png").status()).isEqualTo(200);
-        System.out.println("web refusal: traversal, encoded separators, links out of runs/ -> 404 for all 16 paths; "
-                + "the run's own loss.png -> 200");
+        assertThat(web.raw("/reference/task/mnist-cnn/confusion_matrix.png").status()).isEqualTo(200);
+        assertThat(web.raw("/reference/task/mnist-cnn/report.json").status()).isEqualTo(200);
+        System.out.println("web refusal: traversal, encoded separators, links out of runs/ and out of the reference runs "
+                + "-> 404 for all 22 paths; the run's own loss.png and the reference run's files -> 200");
     }
 
     @Test
