@@ -9,7 +9,7 @@ const WORDS = {
     starting: 'Starting…', running: 'Running', finished: 'Finished.', failed: 'Failed: ',
     cancelled: 'Cancelled.', cancelling: 'Cancelling at the next step…', refused: 'Refused: ',
     lost: 'Lost the connection to the server.', ready: 'The model is trained: draw a digit.',
-    preparing: 'loading data, building the model', training: 'training', evaluating: 'evaluating',
+    preparing: 'loading data, building the model', working: 'computing', training: 'training', evaluating: 'evaluating',
     units: { img: 'images/s', review: 'reviews/s', seq: 'sequences/s' },
     loss: 'loss', accuracy: 'accuracy', validation: 'validation', epochs: 'epochs',
     wholeRun: ' (whole run)', thisEpoch: ' (this epoch)',
@@ -18,7 +18,7 @@ const WORDS = {
     starting: '正在启动…', running: '运行中', finished: '已完成。', failed: '失败：',
     cancelled: '已取消。', cancelling: '将在下一步取消…', refused: '被拒绝：',
     lost: '与服务器的连接断开了。', ready: '模型已训练好：写一个数字吧。',
-    preparing: '读取数据、搭建模型', training: '训练中', evaluating: '评估中',
+    preparing: '读取数据、搭建模型', working: '计算中', training: '训练中', evaluating: '评估中',
     units: { img: '张图/秒', review: '条评论/秒', seq: '条序列/秒' },
     loss: '损失', accuracy: '准确率', validation: '验证集', epochs: '轮',
     wholeRun: '（整个运行）', thisEpoch: '（本轮）',
@@ -206,7 +206,14 @@ function follow(panel, startedAt) {
   const timer = setInterval(tick, 1000);
   let redraw = null;
   const source = new EventSource('/api/runs/events');
-  source.addEventListener('line', (event) => appendLine(panel, JSON.parse(event.data).text));
+  source.addEventListener('line', (event) => {
+    appendLine(panel, JSON.parse(event.data).text);
+    // An experiment without a progress bar (task/and-gate) reports in lines: it is computing, not loading.
+    if (panel.phase === 'preparing' && Number(panel.dataset.lines) > 1) {
+      panel.phase = 'working';
+      field(panel, 'phase', say('working'));
+    }
+  });
   source.addEventListener('progress', (event) => showProgress(panel, JSON.parse(event.data)));
   source.addEventListener('point', (event) => {
     panel.curvePoints.push(JSON.parse(event.data));

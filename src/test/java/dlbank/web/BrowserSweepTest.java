@@ -23,13 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the run, and the results that replace the old ones name every metric for readers.
  *
  * <p>Too slow for the default suite (all quick runs twice): {@code mvn -B test -Pbrowser-sweep} runs it,
- * and so does {@code .ci/run}. {@code -Ddlbank.sweep.languages=zh} sweeps one language.
+ * and so does {@code .ci/run}. {@code -Ddlbank.sweep.languages=zh} sweeps one language,
+ * {@code -Ddlbank.sweep.only=task/and-gate,lab/attention} only those experiments.
  */
 class BrowserSweepTest {
 
     @Test
     void everyExperimentRunsFromThePageToTheEndInBothLanguages(@TempDir Path dir) throws IOException {
         List<String> languages = List.of(System.getProperty("dlbank.sweep.languages", "zh,en").split(","));
+        List<String> only = List.of(System.getProperty("dlbank.sweep.only", "").split(","));
         List<String> timings = new ArrayList<>();
         List<String> unnamed = new ArrayList<>();
         try (TestServer web = TestServer.start(dir, "en")) {
@@ -38,6 +40,9 @@ class BrowserSweepTest {
                 for (String language : languages) {
                     browser.open(web.base() + "/?lang=" + language);
                     for (Experiment experiment : ExperimentRegistry.all()) {
+                        if (!only.get(0).isEmpty() && !only.contains(experiment.id())) {
+                            continue;
+                        }
                         assertThat(Names.hasChineseTitle(experiment.id()))
                                 .as(experiment.id() + " has a Chinese title in src/main/resources/web/experiment-titles.zh.tsv").isTrue();
                         String entry = experiment.questions().get(0);
