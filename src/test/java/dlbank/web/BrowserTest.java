@@ -66,6 +66,14 @@ class BrowserTest {
         browser.driver.executeScript("document.querySelector('.math.display').scrollIntoView({block: 'center'})");
         browser.screenshot("entry-formula-zh.png");
 
+        // Every entry in Chinese: its page passes the checks, and every formula renders without a KaTeX error.
+        for (dlbank.bank.BankEntry entry : dlbank.bank.Bank.load().entries("zh")) {
+            browser.open(base + "/entry/" + entry.id());
+            wait.until(page -> page.findElements(By.cssSelector(".math:not([data-rendered])")).isEmpty());
+            assertThat(browser.driver.findElements(By.cssSelector(".math-error"))).as(entry.id() + ": formulas KaTeX refused")
+                    .isEmpty();
+        }
+
         // The reference run on a fresh install: marked, with its machine, command and figures.
         browser.open(base + "/entry/task/mnist-cnn");
         WebElement reference = browser.driver.findElement(By.cssSelector(".results .run.reference"));
