@@ -127,7 +127,7 @@ class BrowserTest {
         assertThat(panel.findElement(By.cssSelector(".run-button[data-mode='full'] .time")).getText()).contains("约 1 分");
         browser.driver.executeScript("window.dlbankMarker = 'same page';");
         panel.findElement(By.cssSelector(".run-button[data-mode='quick']")).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(180)).until(page ->
+        new WebDriverWait(browser.driver, Duration.ofSeconds(600)).until(page ->
                 Integer.parseInt(orZero(panel.getAttribute("data-points"))) >= 4 && !field(panel, "batch").equals("–"));
         assertThat(field(panel, "phase")).isIn("训练中", "评估中");
         assertThat(field(panel, "rate")).endsWith("张图/秒");
@@ -137,7 +137,7 @@ class BrowserTest {
                 Integer.parseInt(panel.getAttribute("data-ticks")) >= ticks + 2);
         browser.driver.executeScript("document.querySelector('.run-panel .live').scrollIntoView({block: 'start'})");
         browser.screenshot("run-live-zh.png");
-        new WebDriverWait(browser.driver, Duration.ofSeconds(300)).until(page -> "finished".equals(panel.getAttribute("data-state")));
+        new WebDriverWait(browser.driver, Duration.ofSeconds(600)).until(page -> over(panel));
         assertThat(panel.findElement(By.cssSelector(".run-state")).getText()).startsWith("已完成，用时");
         assertThat(field(panel, "epoch")).isEqualTo("3/3");
         WebElement results = browser.driver.findElement(By.cssSelector(".experiment .results"));
@@ -149,9 +149,9 @@ class BrowserTest {
 
         // Cancel a run before its first epoch ends: said in Chinese, nothing kept.
         panel.findElement(By.cssSelector(".run-button[data-mode='quick']")).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(120)).until(page -> !field(panel, "batch").equals("–"));
+        new WebDriverWait(browser.driver, Duration.ofSeconds(600)).until(page -> !field(panel, "batch").equals("–"));
         panel.findElement(By.cssSelector(".cancel-button")).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(120)).until(page -> "cancelled".equals(panel.getAttribute("data-state")));
+        new WebDriverWait(browser.driver, Duration.ofSeconds(600)).until(page -> "cancelled".equals(panel.getAttribute("data-state")));
         assertThat(panel.findElement(By.cssSelector(".run-state")).getText()).startsWith("已取消。");
         browser.check();
 
@@ -210,7 +210,7 @@ class BrowserTest {
         browser.open(base + "/entry/task/and-gate");
         WebElement panel = browser.driver.findElement(By.cssSelector(".run-panel[data-experiment='task/and-gate']"));
         panel.findElement(By.cssSelector(".run-button[data-mode='quick']")).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(180)).until(page -> "finished".equals(panel.getAttribute("data-state")));
+        new WebDriverWait(browser.driver, Duration.ofSeconds(600)).until(page -> over(panel));
         assertThat(panel.findElement(By.cssSelector(".run-state")).getText()).startsWith("Finished in");
         assertThat(field(panel, "elapsed")).matches("\\d+:\\d\\d");
         browser.check();
@@ -248,6 +248,15 @@ class BrowserTest {
         browser.check();
         assertThat(browser.driver.findElements(By.cssSelector("table.review tbody tr"))).isNotEmpty();
         assertThat(browser.driver.findElement(By.cssSelector("p.files code")).getText()).endsWith(".md");
+    }
+
+    /**
+     * The run has ended one way or another (a refusal or failure ends the wait at once, and the next
+     * assertion says which). Generous waits: on a loaded machine a quick run takes minutes.
+     */
+    private static boolean over(WebElement panel) {
+        String state = panel.getAttribute("data-state");
+        return "finished".equals(state) || "failed".equals(state) || "refused".equals(state) || "cancelled".equals(state);
     }
 
     private static String orZero(String value) {

@@ -40,7 +40,7 @@ class WebLoadTest {
             // A saved model first, for the predictions.
             assertThat(web.postJson("/api/runs", "{\"experiment\":\"task/mnist-cnn\",\"mode\":\"quick\"}").statusCode()).isEqualTo(202);
             RunJob first = web.server.jobs().current().orElseThrow();
-            assertThat(first.awaitEnd(180_000)).isTrue();
+            assertThat(first.awaitEnd(600_000)).as("the first quick run ends within 10 minutes").isTrue();
             assertThat(first.state()).isEqualTo(RunJob.State.FINISHED);
             String png = "/files/task/mnist-cnn/" + first.runDir().getFileName() + "/loss.png";
 
