@@ -45,7 +45,7 @@ class RunThreadTest {
             @Override
             public Result run(RunContext context) {
                 seen.set(JniUtils.isGradMode());
-                return new Result(Map.of(), Map.of("x", 1.0), List.of(), List.of(), List.of());
+                return Result.builder().metric("x", 1.0).build();
             }
         };
         ai.djl.engine.Engine.getInstance(); // loaded here, as the server loads it on its main thread
