@@ -35,4 +35,25 @@ public final class MnistCnn {
                 .add(Activation::relu)
                 .add(Linear.builder().setUnits(10).build());                                  // (B, 10)
     }
+
+    /** Children of {@link #build()} that hold weights: the two convolutions and the two dense layers. */
+    public static final int[] WEIGHT_LAYERS = {0, 3, 7, 9};
+
+    /**
+     * The same network with LoRA updates of rank {@code rank} beside the two convolutions and, when
+     * {@code dense}, the 64-unit dense layer ({@link LowRankAdapter}); the output layer stays plain.
+     */
+    public static SequentialBlock adapted(int rank, float alpha, boolean dense) {
+        return new SequentialBlock()
+                .add(LowRankAdapter.convolution(32, 3, rank, alpha))
+                .add(Activation::relu)
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(LowRankAdapter.convolution(64, 3, rank, alpha))
+                .add(Activation::relu)
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(Blocks.batchFlattenBlock())
+                .add(dense ? LowRankAdapter.dense(64, rank, alpha) : Linear.builder().setUnits(64).build())
+                .add(Activation::relu)
+                .add(Linear.builder().setUnits(10).build());
+    }
 }

@@ -91,7 +91,9 @@ public final class AdversarialExamplesLab implements Experiment {
         ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TEST, context::info)
                 .head(settings.testImages());
         Engine.getInstance().setRandomSeed((int) context.config().seed());
-        try (Model standard = SavedModel.load(MnistModels.require(context), MnistCnnTask.ARCHITECTURE, MnistCnn::build,
+        MnistModels.Source source = MnistModels.require(context);
+        source.reportTo(result);
+        try (Model standard = SavedModel.load(source.modelDir(), MnistCnnTask.ARCHITECTURE, MnistCnn::build,
                 context.device());
              NDManager manager = standard.getNDManager().newSubManager()) {
             NDArray images = test.images(manager);

@@ -94,7 +94,9 @@ public final class EvaluationLab implements Experiment {
 
     /** task/mnist-cnn's saved model (trained first if there is none) on the MNIST test set. */
     private static ConfusionMatrix mnist(RunContext context, Result.Builder result) throws Exception {
-        java.nio.file.Path modelDir = MnistModels.require(context);
+        MnistModels.Source source = MnistModels.require(context);
+        source.reportTo(result);
+        java.nio.file.Path modelDir = source.modelDir();
         ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TEST, context::info)
                 .head(context.quick() ? 1_000 : 10_000);
         int[] predicted;

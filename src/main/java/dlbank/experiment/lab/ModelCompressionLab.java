@@ -91,7 +91,9 @@ public final class ModelCompressionLab implements Experiment {
                         + settings.fineTuneEpochs() + " epoch(s) at Adam " + settings.fineTuneRate() + " with the mask re-applied after every step")
                 .config("student", "MLP 784-" + settings.studentHidden() + "-10, " + settings.studentEpochs() + " epochs")
                 .config("temperature", settings.temperature()).config("soft_weight", settings.softWeight());
-        Path teacherDir = MnistModels.require(context);
+        MnistModels.Source source = MnistModels.require(context);
+        source.reportTo(result);
+        Path teacherDir = source.modelDir();
         ImageDataset all = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TRAIN, context::info);
         ImageDataset train = all.head(settings.trainImages());
         ImageDataset validation = all.range(train.size(), Math.min(all.size(), train.size() + settings.validationImages()));

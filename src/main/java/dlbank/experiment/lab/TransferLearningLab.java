@@ -87,7 +87,9 @@ public final class TransferLearningLab implements Experiment {
                 .config("budgets", settings.budgets()).config("draws", settings.draws()).config("epochs", settings.epochs())
                 .config("learning_rates", "scratch and frozen head: Adam 1e-3; fine-tuning: Adam 1e-4")
                 .config("validation", "100 further training images, shown per epoch and never used to choose anything");
-        Path pretrainedDir = MnistModels.require(context);
+        MnistModels.Source source = MnistModels.require(context);
+        source.reportTo(result);
+        Path pretrainedDir = source.modelDir();
         ImageDataset train = ImageDataset.load(context.dataHome(), DataSet.FASHION_MNIST, ImageDataset.Split.TRAIN, context::info);
         ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.FASHION_MNIST, ImageDataset.Split.TEST, context::info)
                 .head(settings.testImages());
