@@ -56,4 +56,24 @@ public final class MnistCnn {
                 .add(Activation::relu)
                 .add(Linear.builder().setUnits(10).build());
     }
+
+    /**
+     * A plain network, initialised in {@code manager}, that computes what {@code adapted} computes:
+     * each LoRA layer's update folded into its weight (W + (α/r)·B·A), the other layers copied.
+     */
+    public static SequentialBlock merge(SequentialBlock adapted, ai.djl.ndarray.NDManager manager) {
+        SequentialBlock merged = build();
+        merged.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, inputShape(1));
+        for (int layer : WEIGHT_LAYERS) {
+            ai.djl.nn.Block from = adapted.getChildren().valueAt(layer);
+            ai.djl.nn.Block to = merged.getChildren().valueAt(layer);
+            if (from instanceof LowRankAdapter adapter) {
+                to.getParameters().get("weight").getArray().set(adapter.mergedWeight().toFloatArray());
+                to.getParameters().get("bias").getArray().set(adapter.base().getParameters().get("bias").getArray().toFloatArray());
+            } else {
+                Weights.copy(from, to);
+            }
+        }
+        return merged;
+    }
 }

@@ -57,16 +57,7 @@ class LowRankAdapterTest {
             }
             float[] changed = forward(adapted, x);
             assertThat(maxDifference(changed, before)).isGreaterThan(1e-3);
-            SequentialBlock merged = MnistCnn.build();
-            merged.initialize(manager, DataType.FLOAT32, MnistCnn.inputShape(1));
-            Weights.copy(adapted.getChildren().valueAt(9), merged.getChildren().valueAt(9));
-            for (int layer : new int[] {0, 3, 7}) {
-                LowRankAdapter adapter = (LowRankAdapter) adapted.getChildren().valueAt(layer);
-                merged.getChildren().valueAt(layer).getParameters().get("weight").getArray()
-                        .set(adapter.mergedWeight().toFloatArray());
-                merged.getChildren().valueAt(layer).getParameters().get("bias").getArray()
-                        .set(adapter.base().getParameters().get("bias").getArray().toFloatArray());
-            }
+            SequentialBlock merged = MnistCnn.merge(adapted, manager);
             assertThat(ParameterCount.of(merged)).isEqualTo(121_930);
             assertThat(maxDifference(forward(merged, x), changed)).isLessThan(1e-4);
         }
