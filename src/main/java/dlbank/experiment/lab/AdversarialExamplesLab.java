@@ -233,7 +233,7 @@ public final class AdversarialExamplesLab implements Experiment {
             String name = model.getKey();
             Robustness r = model.getValue();
             for (int i = 0; i < EPSILONS.length; i++) {
-                eps[i] = EPSILONS[i];
+                eps[i] = Double.parseDouble(Float.toString(EPSILONS[i]));   // 0.1, not 0.100000001 on the axis
                 result.metric(String.format("fgsm_accuracy_%s_%.2f", name, EPSILONS[i]), r.fgsm()[i])
                         .metric(String.format("pgd_accuracy_%s_%.2f", name, EPSILONS[i]), r.pgd()[i]);
             }
