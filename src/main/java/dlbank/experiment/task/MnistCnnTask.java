@@ -163,7 +163,7 @@ public final class MnistCnnTask implements Experiment {
             result.claim(Claim.check(accuracyClaim, accuracyClaimZh, accuracy >= SINGLE_RUN_ACCURACY, measured));
         }
         result.claim(Claim.check("The network has one output layer (dense 10) and 121,930 parameters",
-                "网络只有一个输出层（全连接 10），共 121,930 个参数",
+                "网络只有一个输出层（10 个单元的全连接层），共 121,930 个参数",
                 parameters == SPECIFIED_PARAMETERS, Map.of("parameters", (double) parameters)));
     }
 
