@@ -8,6 +8,7 @@ import dlbank.experiment.Result;
 import dlbank.experiment.RunConfig;
 import dlbank.report.ReportWriter;
 import dlbank.report.RunDirectory;
+import dlbank.train.StepGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +64,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter console = spec.commandLine().getOut();
         long begin = System.nanoTime();
+        long skippedBefore = StepGuard.skippedInProcess();
         Device target = device.resolve();
         BenchSubject subject = BenchSubject.of(id, root.dataHome(), console::println);
         Path dir = out != null ? RunDirectory.prepareUserFolder(out) : RunDirectory.create("bench/" + id);
@@ -73,7 +75,8 @@ final class BenchCommand implements Callable<Integer> {
                 });
         RunConfig runConfig = new RunConfig(seed, null, batchSize, false, device.device, 0, Map.of());
         Map<String, Object> report = ReportWriter.write(dir, "bench/" + id, "training throughput of " + id,
-                List.of(id), runConfig, result, target.toString(), (System.nanoTime() - begin) / 1e9);
+                List.of(id), runConfig, result, target.toString(), (System.nanoTime() - begin) / 1e9,
+                StepGuard.skippedInProcess() - skippedBefore);
         console.println("report: " + dir.resolve("report.json") + (report.containsKey("peak_rss_mb")
                 ? " (peak RSS " + report.get("peak_rss_mb") + " MB)" : ""));
         return 0;

@@ -6,6 +6,7 @@ import dlbank.data.DataHome;
 import dlbank.report.AtomicFiles;
 import dlbank.report.ReportWriter;
 import dlbank.report.RunDirectory;
+import dlbank.train.StepGuard;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ public final class ExperimentRunner {
                                           Device device) {
         RunContext context = new RunContext(config, runDir, progress, dataHome, device, resuming);
         long begin = System.nanoTime();
+        long skippedBefore = StepGuard.skippedInProcess();
         Result result;
         try {
             result = experiment.run(context);
@@ -42,7 +44,8 @@ public final class ExperimentRunner {
             throw new IllegalStateException(experiment.id() + " failed: " + e, e);
         }
         double wallSeconds = (System.nanoTime() - begin) / 1e9;
-        Map<String, Object> report = ReportWriter.write(runDir, experiment, config, result, device.toString(), wallSeconds);
+        Map<String, Object> report = ReportWriter.write(runDir, experiment, config, result, device.toString(), wallSeconds,
+                StepGuard.skippedInProcess() - skippedBefore);
         // A finished run keeps its model; the per-epoch checkpoint was only for resuming.
         AtomicFiles.deleteTreeQuietly(RunContext.checkpointDir(runDir));
         return report;

@@ -148,6 +148,7 @@ public final class FitLoop {
     private BatchTransform transform;
     private Runnable afterStep;
     private Penalty penalty;
+    private StepGuard guard;
 
     /**
      * @param trainer a DJL trainer built with {@code optimizer} as its optimizer
@@ -160,6 +161,18 @@ public final class FitLoop {
         this.scorer = scorer;
         this.progress = progress;
         this.unit = unit;
+        this.guard = StepGuard.of("", progress);
+    }
+
+    /** Steps through {@code stepGuard} from now on ({@link StepGuard#off()}: every update applied, NaN or not). */
+    public FitLoop withStepGuard(StepGuard stepGuard) {
+        this.guard = stepGuard;
+        return this;
+    }
+
+    /** Updates skipped so far because a gradient was NaN or infinite. */
+    public long skippedSteps() {
+        return guard.skipped();
     }
 
     /** Applies {@code batchTransform} to every training batch from now on. */
@@ -303,6 +316,7 @@ public final class FitLoop {
             NDArray correctSum = epochManager.zeros(new Shape(), DataType.FLOAT32);
             double[] read = {0, 0};
             long lastRead = 0;
+            long counted = 0; // examples of the steps that were applied
             long begin = System.nanoTime();
             for (long batch = 0; batch < batches; batch++) {
                 long from = batch * settings.batchSize();
@@ -323,13 +337,18 @@ public final class FitLoop {
                         loss = trainer.getLoss().evaluate(new NDList(y), new NDList(output));
                         collector.backward(penalty == null ? loss : loss.add(penalty.of(batchManager)));
                     }
-                    trainer.step();
-                    if (afterStep != null) {
-                        afterStep.run();
-                    }
-                    lossSum.addi(loss.mul(to - from));
-                    if (scorer != null) {
-                        correctSum.addi(scorer.correct(output, y).toType(DataType.FLOAT32, false));
+                    // A step whose gradients are not finite is skipped and leaves the running figures alone.
+                    if (guard.step(trainer, x.getShape())) {
+                        if (afterStep != null) {
+                            afterStep.run();
+                        }
+                        lossSum.addi(loss.mul(to - from));
+                        if (scorer != null) {
+                            correctSum.addi(scorer.correct(output, y).toType(DataType.FLOAT32, false));
+                        }
+                        counted += to - from;
+                    } else if (guard.exhausted()) {
+                        throw new TrainingDivergedException(guard.inARow(), epoch, batch + 1, lastGood(checkpoint, epoch));
                     }
                 }
                 if (batch + 1 - lastRead >= READ_EVERY || batch + 1 == batches) {
@@ -343,12 +362,12 @@ public final class FitLoop {
                     long seen = Math.min(size, lastRead * settings.batchSize());
                     double rate = seen / ((System.nanoTime() - begin) / 1e9);
                     bar.update(lastRead, scorer == null
-                            ? String.format("loss %.4f %,.0f %s/s", read[0] / seen, rate, unit)
-                            : String.format("loss %.4f acc %.2f%% %,.0f %s/s", read[0] / seen, 100 * read[1] / seen,
+                            ? String.format("loss %.4f %,.0f %s/s", read[0] / Math.max(1, counted), rate, unit)
+                            : String.format("loss %.4f acc %.2f%% %,.0f %s/s", read[0] / Math.max(1, counted), 100 * read[1] / Math.max(1, counted),
                                     rate, unit));
                 }
             }
-            return new double[] {read[0] / size, scorer == null ? Double.NaN : read[1] / size};
+            return new double[] {read[0] / counted, scorer == null ? Double.NaN : read[1] / counted};
         }
     }
 
