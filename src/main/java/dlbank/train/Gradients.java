@@ -3,6 +3,8 @@ package dlbank.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 
 import java.util.ArrayList;
@@ -22,10 +24,13 @@ public final class Gradients {
     public static float[] flat(Block block) {
         List<float[]> parts = new ArrayList<>();
         int total = 0;
-        for (NDArray gradient : arrays(block)) {
-            float[] values = gradient.toFloatArray();
-            parts.add(values);
-            total += values.length;
+        for (NDArray weights : trainable(block)) {
+            // Each getGradient() is a new handle on the gradient: close it, as DJL closes its own.
+            try (NDArray gradient = weights.getGradient()) {
+                float[] values = gradient.toFloatArray();
+                parts.add(values);
+                total += values.length;
+            }
         }
         float[] flat = new float[total];
         int at = 0;
@@ -39,9 +44,14 @@ public final class Gradients {
     /** Overwrites the gradients with {@code values} (the layout of {@link #flat}). */
     public static void set(Block block, float[] values) {
         int at = 0;
-        for (NDArray gradient : arrays(block)) {
-            int size = (int) gradient.size();
-            gradient.set(java.util.Arrays.copyOfRange(values, at, at + size));
+        for (NDArray weights : trainable(block)) {
+            int size = (int) weights.size();
+            JniUtils.zeroGrad((PtNDArray) weights);   // zero first: NaN·0 and NaN - NaN stay NaN
+            try (NDArray gradient = weights.getGradient();
+                 NDArray update = gradient.getManager().create(java.util.Arrays.copyOfRange(values, at, at + size),
+                         gradient.getShape())) {
+                gradient.addi(update);
+            }
             at += size;
         }
         if (at != values.length) {
@@ -49,10 +59,10 @@ public final class Gradients {
         }
     }
 
-    /** Sets every gradient to 0, as a step would after its update. */
+    /** Sets every gradient to 0 (NaN included), as a step would after its update. */
     public static void zero(Block block) {
-        for (NDArray gradient : arrays(block)) {
-            gradient.set(new float[(int) gradient.size()]);
+        for (NDArray weights : trainable(block)) {
+            JniUtils.zeroGrad((PtNDArray) weights);
         }
     }
 
@@ -94,11 +104,12 @@ public final class Gradients {
         return scale == 0 ? difference : difference / scale;
     }
 
-    private static List<NDArray> arrays(Block block) {
+    /** The arrays of the trainable parameters: their gradients are what backward passes fill. */
+    private static List<NDArray> trainable(Block block) {
         List<NDArray> arrays = new ArrayList<>();
         for (Pair<String, Parameter> pair : block.getParameters()) {
             if (pair.getValue().requiresGradient()) {
-                arrays.add(pair.getValue().getArray().getGradient());
+                arrays.add(pair.getValue().getArray());
             }
         }
         return arrays;
