@@ -21,12 +21,15 @@ import java.util.List;
 
 /**
  * A small U-Net that predicts the noise in a noised MNIST digit, for a denoising diffusion model
- * (Ronneberger et al., 2015, for the U shape; Ho et al., 2020, for its use in DDPM). Three sizes
- * (28, 14, 7) with {@code widths} channels, one residual block per size on the way down and up,
- * skip connections that concatenate, group normalisation and SiLU. The time step enters every
- * residual block as a per-channel shift, from sinusoidal features (as in the Transformer's
- * positions) through a small MLP; the class label is added to that embedding from a table whose
- * last row means "no label", which is what classifier-free guidance needs (Ho &amp; Salimans, 2022).
+ * (Ronneberger et al., 2015, for the U shape; Ho et al., 2020, for its use in DDPM). One residual
+ * block per resolution on the way down and one on the way up, skip connections that concatenate,
+ * group normalisation and SiLU. With {@code patch} 2 the 28x28 image is first folded into 4 channels
+ * of 14x14 (each 2x2 block of pixels becomes one position, as vision transformers cut patches) and
+ * unfolded at the end: a quarter of the positions at the top level, where most of a small U-Net's
+ * time goes on a CPU. The time step enters every residual block as a per-channel shift, from
+ * sinusoidal features (as in the Transformer's positions) through a small MLP; the class label is
+ * added to that embedding from a table whose last row means "no label", which is what
+ * classifier-free guidance needs (Ho &amp; Salimans, 2022).
  *
  * <p>One input array per example, because the fit loop passes one: a row of 786 numbers, the 784
  * pixels of x_t, then t, then the label (10 = none); see {@link #pack}. Output: the predicted noise,
@@ -41,46 +44,49 @@ public final class DiffusionUNet extends AbstractBlock {
     private static final int TIME_FEATURES = 32;
 
     private final int[] widths;
+    private final int patch;
     private final int embedding;
     private final Dense timeIn;
     private final Dense timeOut;
     private final Parameter labelTable;
     private final Conv input;
-    private final Residual down28;
-    private final Conv to14;
-    private final Residual down14;
-    private final Conv to7;
-    private final Residual middle;
-    private final Conv up7;
-    private final Residual up14;
-    private final Conv up14to28;
-    private final Residual up28;
+    /** down[i]: the downsampling convolution into level i (none at level 0) and level i's residual block. */
+    private final List<Conv> downsample = new ArrayList<>();
+    private final List<Residual> down = new ArrayList<>();
+    /** up[i] for i = levels - 2 .. 0: the convolution after upsampling into level i, and the block over it and the skip. */
+    private final List<Conv> upsample = new ArrayList<>();
+    private final List<Residual> up = new ArrayList<>();
     private final Norm outNorm;
     private final Conv output;
 
-    /** @param widths channels at 28x28, 14x14 and 7x7, each a multiple of 8 (the groups) */
-    public DiffusionUNet(int[] widths) {
+    /**
+     * @param widths channels at each resolution from the top (28x28, or 14x14 with patch 2) down, each
+     *               halving the size; multiples of 8 (the groups)
+     * @param patch 1, or 2 to fold 2x2 pixel blocks into channels first
+     */
+    public DiffusionUNet(int[] widths, int patch) {
+        if (patch != 1 && patch != 2) {
+            throw new IllegalArgumentException("patch must be 1 or 2: " + patch);
+        }
         this.widths = widths.clone();
+        this.patch = patch;
         this.embedding = 4 * widths[0];
-        int c1 = widths[0];
-        int c2 = widths[1];
-        int c3 = widths[2];
+        int channels = patch * patch;
         timeIn = dense("time.in", TIME_FEATURES, embedding);
         timeOut = dense("time.out", embedding, embedding);
         labelTable = addParameter(Parameter.builder().setName("label.table").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(NO_LABEL + 1, embedding)).build());
-        input = conv("input", 1, c1, 3, 1);
-        down28 = residual("down28", c1, c1);
-        to14 = conv("to14", c1, c2, 3, 2);
-        down14 = residual("down14", c2, c2);
-        to7 = conv("to7", c2, c3, 3, 2);
-        middle = residual("middle", c3, c3);
-        up7 = conv("up7", c3, c2, 3, 1);
-        up14 = residual("up14", 2 * c2, c2);
-        up14to28 = conv("up14", c2, c1, 3, 1);
-        up28 = residual("up28", 2 * c1, c1);
-        outNorm = norm("out.norm", c1);
-        output = conv("output", c1, 1, 3, 1);
+        input = conv("input", channels, widths[0], 3, 1);
+        for (int level = 0; level < widths.length; level++) {
+            downsample.add(level == 0 ? null : conv("down" + level + ".resize", widths[level - 1], widths[level], 3, 2));
+            down.add(residual("down" + level, widths[level], widths[level]));
+        }
+        for (int level = widths.length - 2; level >= 0; level--) {
+            upsample.add(conv("up" + level + ".resize", widths[level + 1], widths[level], 3, 1));
+            up.add(residual("up" + level, 2 * widths[level], widths[level]));
+        }
+        outNorm = norm("out.norm", widths[0]);
+        output = conv("output", widths[0], channels, 3, 1);
     }
 
     /** One row per example: x_t's 784 pixels, t, label. x (N, 1, 28, 28), t and labels (N). */
@@ -92,6 +98,10 @@ public final class DiffusionUNet extends AbstractBlock {
 
     public int[] widths() {
         return widths.clone();
+    }
+
+    public int patch() {
+        return patch;
     }
 
     @Override
@@ -107,14 +117,34 @@ public final class DiffusionUNet extends AbstractBlock {
         NDArray emb = f.dense(timeOut, silu(f.dense(timeIn, timeFeatures(t, manager))))
                 .add(labels.oneHot(NO_LABEL + 1).toType(DataType.FLOAT32, false).matMul(table));   // (N, E)
         NDArray e = silu(emb);
-        NDArray h28 = f.residual(down28, f.conv(input, x), e);                          // (N, c1, 28, 28)
-        NDArray h14 = f.residual(down14, f.conv(to14, h28), e);                         // (N, c2, 14, 14)
-        NDArray h7 = f.residual(middle, f.conv(to7, h14), e);                           // (N, c3, 7, 7)
-        NDArray u14 = f.conv(up7, upsample(h7));                                        // (N, c2, 14, 14)
-        u14 = f.residual(up14, NDArrays.concat(new NDList(u14, h14), 1), e);
-        NDArray u28 = f.conv(up14to28, upsample(u14));                                  // (N, c1, 28, 28)
-        u28 = f.residual(up28, NDArrays.concat(new NDList(u28, h28), 1), e);
-        return new NDList(f.conv(output, silu(f.norm(outNorm, u28))));                  // (N, 1, 28, 28)
+        NDArray h = patch == 1 ? x : fold(x);                                                // (N, p², 28/p, 28/p)
+        List<NDArray> skips = new ArrayList<>();
+        h = f.conv(input, h);
+        for (int level = 0; level < widths.length; level++) {
+            if (level > 0) {
+                h = f.conv(downsample.get(level), h);                                         // half the size
+            }
+            h = f.residual(down.get(level), h, e);
+            skips.add(h);
+        }
+        for (int i = 0; i < up.size(); i++) {
+            int level = widths.length - 2 - i;
+            h = f.conv(upsample.get(i), h.repeat(2, 2).repeat(3, 2));                        // nearest-neighbour doubling
+            h = f.residual(up.get(i), NDArrays.concat(new NDList(h, skips.get(level)), 1), e);
+        }
+        NDArray out = f.conv(output, silu(f.norm(outNorm, h)));
+        return new NDList(patch == 1 ? out : unfold(out, n));                                // (N, 1, 28, 28)
+    }
+
+    /** (N, 1, 28, 28) to (N, 4, 14, 14): channel 2a + b holds the pixels at (2i + a, 2j + b). */
+    static NDArray fold(NDArray x) {
+        long n = x.getShape().get(0);
+        return x.reshape(n, 14, 2, 14, 2).transpose(0, 2, 4, 1, 3).reshape(n, 4, 14, 14);
+    }
+
+    /** The inverse of {@link #fold}. */
+    static NDArray unfold(NDArray x, long n) {
+        return x.reshape(n, 2, 2, 14, 14).transpose(0, 3, 1, 4, 2).reshape(n, 1, 28, 28);
     }
 
     /** sin and cos of t at 16 frequencies from 1 to 1/10,000, as the Transformer encodes positions. (N, 32) */
@@ -130,11 +160,6 @@ public final class DiffusionUNet extends AbstractBlock {
 
     private static NDArray silu(NDArray x) {
         return Activation.swish(x, 1f);
-    }
-
-    /** Nearest-neighbour doubling of height and width. */
-    private static NDArray upsample(NDArray x) {
-        return x.repeat(2, 2).repeat(3, 2);
     }
 
     private record Dense(Parameter weight, Parameter bias) {}
@@ -209,12 +234,5 @@ public final class DiffusionUNet extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         return new Shape[] {new Shape(inputs[0].get(0), 1, 28, 28)};
-    }
-
-    /** The parameter names in order, for tests. */
-    List<String> parameterNames() {
-        List<String> names = new ArrayList<>();
-        getParameters().forEach(pair -> names.add(pair.getKey()));
-        return names;
     }
 }

@@ -47,10 +47,6 @@ public final class DigitDiffuser implements AutoCloseable {
      * @param guidance 0 = unconditional (labels ignored), 1 = conditioned on the label, above 1 = guided
      */
     public record Sampler(int steps, double eta, double guidance) {
-        public static Sampler ddpm() {
-            return new Sampler(DiffusionSchedule.STEPS, 1, 0);
-        }
-
         public static Sampler ddim(int steps) {
             return new Sampler(steps, 0, 0);
         }
@@ -175,20 +171,22 @@ public final class DigitDiffuser implements AutoCloseable {
 
     /** Saves the U-Net with its widths: all that sampling needs. */
     public void save(Path dir) {
-        int[] widths = ((DiffusionUNet) model.getBlock()).widths();
-        SavedModel.save(model, dir, ARCHITECTURE, ParameterCount.of(model.getBlock()),
-                Map.of("widths", java.util.Arrays.stream(widths).boxed().toList(),
+        DiffusionUNet unet = (DiffusionUNet) model.getBlock();
+        SavedModel.save(model, dir, ARCHITECTURE, ParameterCount.of(unet),
+                Map.of("widths", java.util.Arrays.stream(unet.widths()).boxed().toList(), "patch", unet.patch(),
                         "schedule", "linear beta 1e-4..0.02, " + DiffusionSchedule.STEPS + " steps"), folder -> { });
     }
 
     public static DigitDiffuser load(Path dir, Device device) {
-        Object saved = SavedModel.settings(dir).get("widths");
-        int[] widths = saved instanceof List<?> list && list.size() == 3
+        Map<String, Object> settings = SavedModel.settings(dir);
+        Object saved = settings.get("widths");
+        int[] widths = saved instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(Number.class::isInstance)
                 ? list.stream().mapToInt(value -> ((Number) value).intValue()).toArray() : null;
-        if (widths == null) {
-            throw dlbank.UserException.input("error.model.unknown-generator", dir, saved);
+        int patch = settings.get("patch") instanceof Number number ? number.intValue() : 0;
+        if (widths == null || (patch != 1 && patch != 2)) {
+            throw dlbank.UserException.input("error.model.unknown-generator", dir, saved + ", patch " + settings.get("patch"));
         }
-        return new DigitDiffuser(SavedModel.load(dir, ARCHITECTURE, () -> new DiffusionUNet(widths), device));
+        return new DigitDiffuser(SavedModel.load(dir, ARCHITECTURE, () -> new DiffusionUNet(widths, patch), device));
     }
 
     @Override

@@ -51,10 +51,31 @@ class GenerativeModelsTest {
     }
 
     @Test
+    void foldingTwoByTwoBlocksIntoChannelsIsUndoneExactly() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] pixels = new float[2 * 784];
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = i;
+            }
+            NDArray x = manager.create(pixels, new Shape(2, 1, 28, 28));
+            NDArray folded = DiffusionUNet.fold(x);
+            assertThat(folded.getShape()).isEqualTo(new Shape(2, 4, 14, 14));
+            // Channel 2a + b at (i, j) holds pixel (2i + a, 2j + b): image 0, channel 3, (1, 2) is pixel (3, 5).
+            assertThat(folded.get("0, 3, 1, 2").getFloat()).isEqualTo(3 * 28 + 5);
+            assertThat(DiffusionUNet.unfold(folded, 2).toFloatArray()).containsExactly(pixels);
+        }
+    }
+
+    @Test
     void theUNetPredictsOneValuePerPixelAndEveryParameterLearns() {
+        unetLearnsEverywhere(new DiffusionUNet(new int[] {8, 16, 16}, 1));
+        unetLearnsEverywhere(new DiffusionUNet(new int[] {8, 16}, 2));
+    }
+
+    private static void unetLearnsEverywhere(DiffusionUNet unet) {
         Engine.getInstance().setRandomSeed(3);
         try (Model model = Model.newInstance("unet")) {
-            model.setBlock(new DiffusionUNet(new int[] {8, 16, 16}));
+            model.setBlock(unet);
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
                 trainer.initialize(new Shape(1, DiffusionUNet.PIXELS + 2));
                 NDManager manager = trainer.getManager();

@@ -22,11 +22,13 @@ import dlbank.experiment.RunContext;
 import dlbank.model.DiffusionSchedule;
 import dlbank.model.DiffusionUNet;
 import dlbank.model.ParameterCount;
+import dlbank.model.Weights;
 import dlbank.predict.DigitDiffuser;
 import dlbank.predict.DigitDiffuser.Sampler;
 import dlbank.report.Charts;
 import dlbank.train.CheckpointedAdam;
 import dlbank.train.FitLoop;
+import dlbank.train.WeightAverage;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,23 +47,28 @@ public final class DiffusionLab implements Experiment {
     public static final String ID = "lab/diffusion";
     /** The DCGAN's Fréchet distance at the reference's sizes in its full run (task/mnist-gan). */
     static final double DCGAN_FRECHET_HALF = 16.0;
-    private static final float LABEL_DROPOUT = 0.1f;
+    /** One label in five dropped to "none": the unconditional samples come from that part of training. */
+    private static final float LABEL_DROPOUT = 0.2f;
+    /** The weight average's decay: a half-life of about 700 of the full run's 3,600 steps. */
+    private static final float AVERAGE_DECAY = 0.999f;
+    private static final int WARM_UP_STEPS = 200;
 
     /**
      * @param samples unconditional samples judged, drawn with {@code mainSteps} DDIM steps
      * @param sweepSamples samples per setting in the step and guidance sweeps
-     * @param ddpmSamples samples drawn with DDPM's own 1,000-step sampler, for comparison
+     * @param ddpmSamples samples drawn with DDPM's stochastic sampler (η = 1), for comparison
+     * @param ddpmSteps its steps: all 1,000 in full mode, as DDPM samples
      */
-    record Settings(int[] widths, int epochs, int batchSize, float learningRate, int trainImages, int samples,
-                    int mainSteps, int sweepSamples, int[] stepSweep, int ddpmSamples, double[] guidanceSweep,
+    record Settings(int[] widths, int patch, int epochs, int batchSize, float learningRate, int trainImages, int samples,
+                    int mainSteps, int sweepSamples, int[] stepSweep, int ddpmSamples, int ddpmSteps, double[] guidanceSweep,
                     int guidanceSteps) {
         static Settings of(RunContext context) {
             if (context.quick()) {
-                return new Settings(new int[] {8, 16, 16}, context.config().epochsOr(1), context.config().batchSizeOr(64),
-                        2e-3f, 512, 128, 4, 100, new int[] {1, 2, 4}, 0, new double[] {0, 1, 3}, 2);
+                return new Settings(new int[] {8, 16}, 2, context.config().epochsOr(1), context.config().batchSizeOr(64),
+                        2e-3f, 512, 128, 4, 100, new int[] {1, 2, 4}, 100, 5, new double[] {0, 1, 3}, 2);
             }
-            return new Settings(new int[] {32, 64, 64}, context.config().epochsOr(6), context.config().batchSizeOr(128),
-                    2e-3f, 60_000, 10_000, 50, 1_000, new int[] {5, 10, 20, 50, 100}, 200,
+            return new Settings(new int[] {32, 64}, 2, context.config().epochsOr(8), context.config().batchSizeOr(128),
+                    2e-3f, 60_000, 10_000, 50, 1_000, new int[] {5, 10, 20, 50, 100}, 200, DiffusionSchedule.STEPS,
                     new double[] {0, 1, 2, 3, 5}, 20);
         }
     }
@@ -90,8 +97,12 @@ public final class DiffusionLab implements Experiment {
     public Result run(RunContext context) throws Exception {
         Settings settings = Settings.of(context);
         Result.Builder result = Result.builder().config("widths", java.util.Arrays.toString(settings.widths()))
+                .config("patch", settings.patch() + "x" + settings.patch() + " pixels folded into channels")
                 .config("epochs", settings.epochs()).config("batch_size", settings.batchSize())
-                .config("optimizer", "Adam " + settings.learningRate() + " falling to 0 along a cosine")
+                .config("optimizer", "Adam " + settings.learningRate() + ", warm-up over " + WARM_UP_STEPS
+                        + " steps, then falling to 0 along a cosine")
+                .config("samples_from", "an exponential moving average of the weights (decay " + AVERAGE_DECAY
+                        + "); a resumed run restarts the average at the resumed weights")
                 .config("schedule", "linear beta 1e-4..0.02 over " + DiffusionSchedule.STEPS + " steps")
                 .config("loss", "mean squared error of the predicted noise").config("label_dropout", LABEL_DROPOUT)
                 .config("main_sampler", "DDIM, " + settings.mainSteps() + " steps, unconditional");
@@ -102,19 +113,26 @@ public final class DiffusionLab implements Experiment {
         DiffusionSchedule schedule = new DiffusionSchedule();
         Engine.getInstance().setRandomSeed((int) context.config().seed());
         int steps = settings.epochs() * (trainCount / settings.batchSize());
+        CheckpointedAdam.LearningRateSchedule cosine = CheckpointedAdam.LearningRateSchedule.cosine(steps);
         CheckpointedAdam optimizer = new CheckpointedAdam(settings.learningRate())
-                .withSchedule(CheckpointedAdam.LearningRateSchedule.cosine(steps));
+                .withSchedule(step -> Math.min(1f, (float) step / WARM_UP_STEPS) * cosine.factor(step));
         try (DigitJudge judge = DigitJudge.load(MnistModels.require(context), context.device());
-             Model model = Model.newInstance(DigitDiffuser.ARCHITECTURE, context.device())) {
-            model.setBlock(new DiffusionUNet(settings.widths()));
+             Model model = Model.newInstance(DigitDiffuser.ARCHITECTURE, context.device());
+             Model average = Model.newInstance(DigitDiffuser.ARCHITECTURE, context.device())) {
+            model.setBlock(new DiffusionUNet(settings.widths(), settings.patch()));
+            average.setBlock(new DiffusionUNet(settings.widths(), settings.patch()));
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer)
                     .optDevices(new ai.djl.Device[] {context.device()}))) {
                 trainer.initialize(new Shape(1, DiffusionUNet.PIXELS + 2));
+                average.getBlock().initialize(average.getNDManager(), DataType.FLOAT32, new Shape(1, DiffusionUNet.PIXELS + 2));
+                Weights.copy(model.getBlock(), average.getBlock());
+                WeightAverage averaged = new WeightAverage(model.getBlock(), average.getBlock(), AVERAGE_DECAY);
                 result.metric("parameters", ParameterCount.of(model.getBlock()));
                 NDManager manager = trainer.getManager();
                 // Fresh steps, noise and dropped labels on every training batch; fixed ones for validation.
                 FitLoop loop = new FitLoop(trainer, optimizer, null, context.progress(), "img")
-                        .withTransform((x, y, batch) -> noised(schedule, x, y, batch, LABEL_DROPOUT));
+                        .withTransform((x, y, batch) -> noised(schedule, x, y, batch, LABEL_DROPOUT))
+                        .withAfterStep(averaged::update);
                 Engine.getInstance().setRandomSeed((int) context.config().seed() + 7);
                 NDList validation = noised(schedule, all.range(trainCount, trainCount + validationImages).images(manager),
                         all.range(trainCount, trainCount + validationImages).labels(manager), manager, LABEL_DROPOUT);
@@ -123,7 +141,7 @@ public final class DiffusionLab implements Experiment {
                         new FitLoop.Settings(settings.epochs(), settings.batchSize(), context.config().seed(), 0,
                                 context.checkpointDir(), context.resume()));
                 outcome.history().forEach(epoch -> result.historyRow(epoch.toRow()));
-                DigitDiffuser diffuser = new DigitDiffuser(model);
+                DigitDiffuser diffuser = new DigitDiffuser(average);
                 diffuser.save(context.outputDir().resolve("model"));
                 result.artifact("model/");
                 DigitJudge.Reading real = judge.read(test.images(manager));
@@ -174,8 +192,8 @@ public final class DiffusionLab implements Experiment {
             DigitJudge.Reading realDdpm = new DigitJudge.Reading(
                     java.util.Arrays.copyOf(real.probabilities(), settings.ddpmSamples()),
                     java.util.Arrays.copyOf(real.features(), settings.ddpmSamples() * DigitJudge.FEATURES));
-            stepFigures.put("ddpm-1000", sweepPoint(diffuser, judge, realDdpm, new int[settings.ddpmSamples()],
-                    Sampler.ddpm(), seed + 3));
+            stepFigures.put("ddpm-" + settings.ddpmSteps(), sweepPoint(diffuser, judge, realDdpm,
+                    new int[settings.ddpmSamples()], new Sampler(settings.ddpmSteps(), 1, 0), seed + 3));
         }
         stepFigures.forEach((name, figures) -> result.metric(name + "_confident_share", figures[0])
                 .metric(name + "_frechet", figures[1]).metric(name + "_seconds_per_sample", figures[3]));

@@ -48,7 +48,10 @@ public final class TrainingStabilityLab implements Experiment {
     private static final float NORMAL_RATE = 0.05f;
     private static final float HIGH_RATE = 5f;
     private static final float LOGIT_SCALE = 50f;
-    private static final float CLIP_NORM = 1f;
+    /** Steps of at most 5 x 0.05 = 0.25 in parameter space: what a normal step at the usual rate moves. */
+    private static final float CLIP_NORM = 0.05f;
+    /** The logit runs' rate: with logits 50 times larger the usual rate overshoots and nothing is learned. */
+    private static final float LOGIT_RATE = 0.005f;
     /** 2^24: large enough that the biggest scaled weight gradients exceed fp16's 65,504. */
     private static final double FIXED_SCALE = 16_777_216;
 
@@ -128,7 +131,8 @@ public final class TrainingStabilityLab implements Experiment {
     public Result run(RunContext context) {
         Settings settings = Settings.of(context);
         Result.Builder result = Result.builder().config("model", "the bank's MNIST CNN").config("optimizer",
-                "SGD, learning rate " + NORMAL_RATE + " unless the run says otherwise").config("steps", settings.steps())
+                "SGD, learning rate " + NORMAL_RATE + " unless the run says otherwise (" + LOGIT_RATE
+                + " for the two runs with logits x" + (int) LOGIT_SCALE + ")").config("steps", settings.steps())
                 .config("batch_size", settings.batchSize()).config("train_images", settings.trainImages());
         ConvBackwardProbe.Outcome probe = ConvBackwardProbe.run(settings.probeRounds());
         result.metric("probe_cases", probe.cases()).metric("probe_cases_not_finite", probe.notFinite().size());
@@ -138,9 +142,9 @@ public final class TrainingStabilityLab implements Experiment {
         Recipe clean = Recipe.plain("clean");
         List<Recipe> recipes = List.of(clean,
                 Recipe.plain("learning rate 5").rate(HIGH_RATE),
-                Recipe.plain("learning rate 5, clipped to norm 1").rate(HIGH_RATE).clipped(CLIP_NORM),
-                Recipe.plain("log(softmax) by hand, logits x50").logits(LOGIT_SCALE, true),
-                Recipe.plain("log-softmax, logits x50").logits(LOGIT_SCALE, false),
+                Recipe.plain("learning rate 5, clipped to norm 0.05").rate(HIGH_RATE).clipped(CLIP_NORM),
+                Recipe.plain("log(softmax) by hand, logits x50").rate(LOGIT_RATE).logits(LOGIT_SCALE, true),
+                Recipe.plain("log-softmax, logits x50").rate(LOGIT_RATE).logits(LOGIT_SCALE, false),
                 Recipe.plain("fp16, loss scale 2^24 fixed").fp16(FIXED_SCALE, false),
                 Recipe.plain("fp16, dynamic loss scale from 2^24").fp16(FIXED_SCALE, true),
                 Recipe.plain("corrupted batch").corrupted(),
@@ -287,7 +291,7 @@ public final class TrainingStabilityLab implements Experiment {
     }
 
     private static void plot(RunContext context, Result.Builder result, Map<String, Run> runs) {
-        List<String[]> pairs = List.of(new String[] {"learning rate 5", "learning rate 5, clipped to norm 1", "clean"},
+        List<String[]> pairs = List.of(new String[] {"learning rate 5", "learning rate 5, clipped to norm 0.05", "clean"},
                 new String[] {"log(softmax) by hand, logits x50", "log-softmax, logits x50"},
                 new String[] {"fp16, loss scale 2^24 fixed", "fp16, dynamic loss scale from 2^24"},
                 new String[] {"corrupted batch", "corrupted batch, guarded"},
@@ -323,19 +327,22 @@ public final class TrainingStabilityLab implements Experiment {
     private static void addClaims(Result.Builder result, boolean quick, ConvBackwardProbe.Outcome probe, Map<String, Run> runs) {
         Run clean = runs.get("clean");
         Run high = runs.get("learning rate 5");
-        Run clipped = runs.get("learning rate 5, clipped to norm 1");
-        result.claim(Claim.checkUnlessQuick(quick, "At learning rate 5 plain SGD's loss becomes non-finite; clipping the "
-                        + "gradient norm to 1 at the same rate keeps every step finite, and the usual rate (0.05) trains",
-                "学习率为 5 时普通 SGD 的损失变成非有限值；同样的学习率下把梯度范数裁剪到 1，每一步都保持有限；常规学习率（0.05）能正常训练",
-                !high.finite() && clipped.finite() && clean.testAccuracy() > 0.9,
-                Claim.values("first_non_finite_step_lr_5", high.firstNonFinite(), "test_accuracy_clipped",
-                        clipped.testAccuracy(), "test_accuracy_lr_0_05", clean.testAccuracy())));
+        Run clipped = runs.get("learning rate 5, clipped to norm 0.05");
+        result.claim(Claim.checkUnlessQuick(quick, "At learning rate 5 (100 times the usual 0.05) plain SGD ruins the "
+                        + "network in its first steps, without any NaN: test accuracy ends at chance (below 20%). Clipping "
+                        + "the gradient norm to 0.05 at the same rate trains to above 90%, as the usual rate does",
+                "学习率为 5（常规值 0.05 的 100 倍）时，普通 SGD 在最初几步就把网络毁掉了，却没有出现任何 NaN：测试准确率停在随机水平（低于 20%）。"
+                        + "同样的学习率下把梯度范数裁剪到 0.05，训练到 90% 以上，和常规学习率一样",
+                high.finite() && high.testAccuracy() < 0.2 && clipped.testAccuracy() > 0.9 && clean.testAccuracy() > 0.9,
+                Claim.values("test_accuracy_lr_5", high.testAccuracy(), "first_non_finite_step_lr_5", high.firstNonFinite(),
+                        "test_accuracy_clipped", clipped.testAccuracy(), "test_accuracy_lr_0_05", clean.testAccuracy())));
         Run naive = runs.get("log(softmax) by hand, logits x50");
         Run stable = runs.get("log-softmax, logits x50");
         result.claim(Claim.checkUnlessQuick(quick, "log(0): with logits 50 times larger, a hand-written log(softmax) "
-                        + "gives a non-finite loss, while the log-softmax form stays finite on the same logits",
-                "log(0)：logit 放大 50 倍时，手写的 log(softmax) 会得到非有限的损失，而 log-softmax 的写法在同样的 logit 上保持有限",
-                !naive.finite() && stable.finite(),
+                        + "gives a non-finite loss, while the log-softmax form stays finite on the same logits and trains to "
+                        + "above 80%",
+                "log(0)：logit 放大 50 倍时，手写的 log(softmax) 会得到非有限的损失，而 log-softmax 的写法在同样的 logit 上保持有限，并训练到 80% 以上",
+                !naive.finite() && stable.finite() && stable.testAccuracy() > 0.8,
                 Claim.values("first_non_finite_step_by_hand", naive.firstNonFinite(), "test_accuracy_log_softmax",
                         stable.testAccuracy())));
         Run fixed = runs.get("fp16, loss scale 2^24 fixed");
