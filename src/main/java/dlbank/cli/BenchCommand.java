@@ -57,9 +57,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR")
     Path out;
 
+    @Option(names = "--profile")
+    boolean profile;
+
+    @Option(names = "--extra-seconds", paramLabel = "S", defaultValue = "180")
+    double extraSeconds;
+
     @Override
     public Integer call() {
-        if (steps < 1 || warmup < 0 || repeats < 1 || batchSize < 1) {
+        if (steps < 2 || warmup < 0 || repeats < 1 || batchSize < 1 || extraSeconds < 0) {
             throw UserException.usage("error.bench.settings");
         }
         PrintWriter console = spec.commandLine().getOut();
@@ -68,11 +74,11 @@ final class BenchCommand implements Callable<Integer> {
         Device target = device.resolve();
         BenchSubject subject = BenchSubject.of(id, root.dataHome(), console::println);
         Path dir = out != null ? RunDirectory.prepareUserFolder(out) : RunDirectory.create("bench/" + id);
-        Result result = ThroughputBench.run(subject, new ThroughputBench.Settings(steps, warmup, repeats, batchSize, seed),
-                target, TerminalProgress.forConsole(console), line -> {
+        Result result = ThroughputBench.run(subject, new ThroughputBench.Settings(steps, warmup, repeats, batchSize, seed,
+                        extraSeconds, profile), target, TerminalProgress.forConsole(console), line -> {
                     console.println(line);
                     console.flush();
-                });
+                }, dir);
         RunConfig runConfig = new RunConfig(seed, null, batchSize, false, device.device, 0, Map.of());
         Map<String, Object> report = ReportWriter.write(dir, "bench/" + id, "training throughput of " + id,
                 List.of(id), runConfig, result, target.toString(), (System.nanoTime() - begin) / 1e9,

@@ -57,6 +57,9 @@ public final class ReportWriter {
         report.put("default_setting", config.isDefaultSetting());
         report.put("metrics", result.metrics());
         report.put("claims", claims(result.claims()));
+        if (!result.tables().isEmpty()) {
+            report.put("tables", result.tables());
+        }
         report.put("artifacts", artifacts);
         report.put("skipped_steps", skippedSteps);
         report.put("versions", versions());

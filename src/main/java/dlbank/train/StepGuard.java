@@ -129,6 +129,17 @@ public final class StepGuard {
         return inARow;
     }
 
+    /** Whether every gradient this trainer would apply is finite: the guard's check alone, for the profiler. */
+    public static boolean gradientsFinite(Trainer trainer) {
+        List<NDArray> gradients = new ArrayList<>();
+        trainableWeights(trainer).forEach(weight -> gradients.add(weight.getGradient()));
+        try {
+            return finite(gradients);
+        } finally {
+            gradients.forEach(NDArray::close);
+        }
+    }
+
     /** The arrays of the parameters this trainer updates: trainable, and holding a gradient. */
     private static List<NDArray> trainableWeights(Trainer trainer) {
         List<NDArray> weights = new ArrayList<>();
