@@ -15,11 +15,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every registered experiment runs in quick mode on the fixtures, and its claims are real checks. */
 class QuickExperimentsTest {
 
+    /**
+     * {@code -Ddlbank.quick.only=lab/vae,lab/diffusion} runs only those experiments (a helper checking its
+     * own labs); each one's seconds are printed either way.
+     */
     @Test
     void everyRegisteredExperimentRunsInQuickMode(@TempDir Path dir) throws Exception {
+        java.util.List<String> only = java.util.Arrays.stream(System.getProperty("dlbank.quick.only", "").split(","))
+                .filter(id -> !id.isBlank()).toList();
         for (Experiment experiment : ExperimentRegistry.all()) {
+            if (!only.isEmpty() && !only.contains(experiment.id())) {
+                continue;
+            }
             Path out = dir.resolve(experiment.id().replace('/', '-'));
+            long begin = System.nanoTime();
             Result result = experiment.run(TestSupport.quickContext(out));
+            System.out.printf("quick mode: %s %.1f s%n", experiment.id(), (System.nanoTime() - begin) / 1e9);
             assertThat(result.claims()).as(experiment.id()).hasSizeGreaterThanOrEqualTo(2);
             assertThat(result.metrics()).as(experiment.id()).isNotEmpty();
             result.metrics().forEach((name, value) ->
