@@ -37,7 +37,7 @@ import java.util.Map;
 /**
  * A denoising diffusion model on MNIST (Ho et al., 2020): a small U-Net learns to predict the noise
  * added to a digit at a random step of a 1,000-step noising process, with the digit's label dropped
- * one time in ten so that the same network also predicts unconditionally (classifier-free guidance,
+ * one time in five so that the same network also predicts unconditionally (classifier-free guidance,
  * Ho &amp; Salimans, 2022). The samples are judged by the MNIST CNN as task/mnist-gan's are; then
  * fewer DDIM steps against quality (Song et al., 2021), and the guidance scale against how often the
  * judge reads the digit that was asked for.
