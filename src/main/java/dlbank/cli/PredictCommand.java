@@ -2,10 +2,13 @@ package dlbank.cli;
 
 import dlbank.UserException;
 import dlbank.data.DigitImage;
+import dlbank.experiment.lab.DiffusionLab;
 import dlbank.experiment.task.DenoisingAutoencoderTask;
 import dlbank.experiment.task.ImdbRnnTask;
 import dlbank.experiment.task.MnistGanTask;
+import dlbank.model.DiffusionSchedule;
 import dlbank.predict.Denoiser;
+import dlbank.predict.DigitDiffuser;
 import dlbank.predict.DigitGenerator;
 import dlbank.experiment.task.MnistCnnTask;
 import dlbank.model.SentimentModel;
@@ -27,7 +30,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code dlbank predict ID INPUT...}: a trained model of the experiment applied to the user's own
  * input: digit images for task/mnist-cnn, review texts for task/imdb-rnn, new digits drawn by
- * task/mnist-gan, a noisy image cleaned by task/denoising-autoencoder.
+ * task/mnist-gan or lab/diffusion (guided towards a digit with {@code --digit}), a noisy image cleaned
+ * by task/denoising-autoencoder.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true)
 final class PredictCommand implements Callable<Integer> {
@@ -59,6 +63,15 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE")
     Path outFile;
 
+    @Option(names = "--digit", paramLabel = "D")
+    Integer digit;
+
+    @Option(names = "--guidance", paramLabel = "S")
+    Double guidance;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "50")
+    int steps;
+
     @Mixin
     DeviceOption device;
 
@@ -70,8 +83,9 @@ final class PredictCommand implements Callable<Integer> {
             case ImdbRnnTask.ID -> readReviews(out);
             case MnistGanTask.ID -> drawDigits(out);
             case DenoisingAutoencoderTask.ID -> denoise(out);
+            case DiffusionLab.ID -> diffuse(out);
             default -> throw UserException.usage("error.predict.unknown", MnistCnnTask.ID, ImdbRnnTask.ID,
-                    MnistGanTask.ID, DenoisingAutoencoderTask.ID, id);
+                    MnistGanTask.ID, DenoisingAutoencoderTask.ID, DiffusionLab.ID, id);
         }
         out.flush();
         return 0;
@@ -143,6 +157,39 @@ final class PredictCommand implements Callable<Integer> {
         out.println("model: " + choice.description());
         out.printf("wrote %d new digits (noise seed %d; --seed %d draws them again) to %s%n", count, noiseSeed,
                 noiseSeed, target.toAbsolutePath());
+    }
+
+    /** New digits from the diffusion model: unconditional, or guided towards --digit. */
+    private void diffuse(PrintWriter out) {
+        if (!inputs.isEmpty() || file != null) {
+            throw UserException.usage("error.predict.no-input", id);
+        }
+        if (count < 1 || count > 10_000) {
+            throw UserException.usage("error.option.range", "count", 1, 10000, count);
+        }
+        if (steps < 1 || steps > DiffusionSchedule.STEPS) {
+            throw UserException.usage("error.option.range", "steps", 1, DiffusionSchedule.STEPS, steps);
+        }
+        if (digit != null && (digit < 0 || digit > 9)) {
+            throw UserException.usage("error.option.range", "digit", 0, 9, digit);
+        }
+        double scale = guidance != null ? guidance : digit != null ? 3 : 0;
+        if (!(scale >= 0 && scale <= 20) || (scale > 0 && digit == null)) {
+            throw UserException.usage("error.predict.guidance", scale);
+        }
+        long noiseSeed = seed != null ? seed : System.nanoTime() % 1_000_000_000L;
+        ModelChoice choice = ModelChoice.ofAnyModel(id, modelDir);
+        Path target = OutputFiles.fresh(outFile, Path.of("diffusion-digits.png"));
+        String what = digit == null ? "unconditional" : String.format("digit %d, guidance scale %s", digit, scale);
+        try (DigitDiffuser diffuser = DigitDiffuser.load(choice.modelDir(), device.resolve())) {
+            int[] labels = DigitDiffuser.all(count, digit == null ? 0 : digit);
+            float[] images = diffuser.draw(labels, DigitDiffuser.Sampler.ddim(steps).guided(scale), noiseSeed);
+            DigitDiffuser.grid(target, String.format("%d digits, %s, DDIM %d steps (seed %d)", count, what, steps,
+                    noiseSeed), images, count, (int) Math.min(count, Math.ceil(Math.sqrt(count))));
+        }
+        out.println("model: " + choice.description());
+        out.printf("wrote %d new digits (%s, DDIM %d steps, noise seed %d; --seed %d draws them again) to %s%n", count,
+                what, steps, noiseSeed, noiseSeed, target.toAbsolutePath());
     }
 
     private void denoise(PrintWriter out) {

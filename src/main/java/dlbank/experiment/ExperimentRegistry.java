@@ -8,9 +8,12 @@ import dlbank.experiment.lab.BackpropagationLab;
 import dlbank.experiment.lab.CnnLab;
 import dlbank.experiment.lab.DataAugmentationLab;
 import dlbank.experiment.lab.DeepLearningLab;
+import dlbank.experiment.lab.DiffusionLab;
+import dlbank.experiment.lab.DistributedTrainingLab;
 import dlbank.experiment.lab.EvaluationLab;
 import dlbank.experiment.lab.HyperparametersLab;
 import dlbank.experiment.lab.LossFunctionsLab;
+import dlbank.experiment.lab.MixedPrecisionLab;
 import dlbank.experiment.lab.ModelCompressionLab;
 import dlbank.experiment.lab.MultiTaskLab;
 import dlbank.experiment.lab.OptimizersLab;
@@ -18,7 +21,9 @@ import dlbank.experiment.lab.ReinforcementLearningLab;
 import dlbank.experiment.lab.RegularizationLab;
 import dlbank.experiment.lab.RnnLongRangeLab;
 import dlbank.experiment.lab.SelfSupervisedLab;
+import dlbank.experiment.lab.TrainingStabilityLab;
 import dlbank.experiment.lab.TransferLearningLab;
+import dlbank.experiment.lab.VaeLab;
 import dlbank.experiment.task.AndGateTask;
 import dlbank.experiment.task.DenoisingAutoencoderTask;
 import dlbank.experiment.task.ImdbRnnTask;
@@ -44,7 +49,10 @@ public final class ExperimentRegistry {
             new EvaluationLab(),
             // Concept labs II
             new TransferLearningLab(), new ModelCompressionLab(), new MultiTaskLab(), new SelfSupervisedLab(),
-            new ReinforcementLearningLab(), new AdversarialExamplesLab());
+            new ReinforcementLearningLab(), new AdversarialExamplesLab(),
+            // Generative models and training at scale (issue 26)
+            new VaeLab(), new DiffusionLab(), new MixedPrecisionLab(), new DistributedTrainingLab(),
+            new TrainingStabilityLab());
 
     private static final Map<String, String> PLANNED = planned();
 

@@ -81,7 +81,37 @@ final class Figures {
             Map.entry("adversarial_examples", new Caption("Test digits and their adversarial versions, with the model's reading",
                     "测试数字及其对抗样本，以及模型的识别结果")),
             Map.entry("accuracy_vs_epsilon", new Caption("Test accuracy under attack by the size of the perturbation ε",
-                    "受攻击时测试准确率随扰动大小 ε 的变化")));
+                    "受攻击时测试准确率随扰动大小 ε 的变化")),
+            Map.entry("elbo_terms", new Caption("The ELBO's two terms per epoch on validation digits: reconstruction and KL "
+                    + "(nats per image)", "每轮验证数字上 ELBO 的两项：重建项和 KL 项（奈特/张）")),
+            Map.entry("active_units", new Caption("Posterior collapse: active latent units as the KL weight β grows",
+                    "后验坍塌：KL 权重 β 变大时活跃的隐变量维数")),
+            Map.entry("interpolation", new Caption("Straight lines in latent space between pairs of test digits, decoded",
+                    "在隐空间里连接两张测试数字的直线，逐点解码")),
+            Map.entry("guided", new Caption("Classifier-free guidance: each row asks for one digit, 0 to 9",
+                    "无分类器引导：每一行要求生成一个数字，从 0 到 9")),
+            Map.entry("ddim_steps", new Caption("DDIM: the judge's confident share by the number of sampling steps",
+                    "DDIM：采样步数与评判器高置信样本占比")),
+            Map.entry("ddim_steps_frechet", new Caption("DDIM: Fréchet distance to real digits by the number of sampling steps "
+                    + "(lower is closer)", "DDIM：采样步数与到真实数字的 Fréchet 距离（越低越接近）")),
+            Map.entry("guidance", new Caption("Guidance scale against the share of samples read as the digit asked for and "
+                    + "the share read with confidence > 0.9", "引导系数与两个占比：被认作所要求数字的样本、置信度 > 0.9 的样本")),
+            Map.entry("accuracy_by_format", new Caption("Test accuracy by number format, same seed and steps",
+                    "各数值格式下的测试准确率（同一种子、同样步数）")),
+            Map.entry("gradient_exponents", new Caption("Histogram of the weight gradients' log2 |g|: fp16 flushes below "
+                    + "-24 to 0 and overflows above 16", "权重梯度 log2 |g| 的直方图：fp16 在 -24 以下下溢为 0，16 以上溢出")),
+            Map.entry("accumulation", new Caption("Accumulated micro-batch gradients against one large batch: relative difference",
+                    "累积的小批次梯度与一个大批次梯度的相对差")),
+            Map.entry("gradient_norm_learning_rate", new Caption("Global gradient norm per step: learning rate 5, with and "
+                    + "without clipping", "每步的全局梯度范数：学习率 5，有无梯度裁剪")),
+            Map.entry("gradient_norm_log0", new Caption("Global gradient norm per step: log(softmax) by hand against log-softmax",
+                    "每步的全局梯度范数：手写 log(softmax) 对比 log-softmax")),
+            Map.entry("gradient_norm_fp16", new Caption("Global gradient norm per step in fp16: fixed against dynamic loss scale",
+                    "fp16 下每步的全局梯度范数：固定损失缩放对比动态损失缩放")),
+            Map.entry("gradient_norm_corrupted_batch", new Caption("Global gradient norm per step with a corrupted batch, "
+                    + "with and without the step guard", "有一个损坏批次时每步的全局梯度范数，有无跳步防护")),
+            Map.entry("gradient_norm_first_use_nan", new Caption("Global gradient norm per step with the engine's first-use NaN, "
+                    + "with and without the step guard", "出现引擎首次调用 NaN 时每步的全局梯度范数，有无跳步防护")));
 
     private Figures() {}
 
