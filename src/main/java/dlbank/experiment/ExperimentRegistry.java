@@ -10,11 +10,14 @@ import dlbank.experiment.lab.DeepLearningLab;
 import dlbank.experiment.lab.EvaluationLab;
 import dlbank.experiment.lab.HyperparametersLab;
 import dlbank.experiment.lab.LossFunctionsLab;
+import dlbank.experiment.lab.InitializationLab;
 import dlbank.experiment.lab.ModelCompressionLab;
 import dlbank.experiment.lab.MultiTaskLab;
+import dlbank.experiment.lab.NormalizationLab;
 import dlbank.experiment.lab.OptimizersLab;
 import dlbank.experiment.lab.ReinforcementLearningLab;
 import dlbank.experiment.lab.RegularizationLab;
+import dlbank.experiment.lab.ResidualNetworksLab;
 import dlbank.experiment.lab.RnnLongRangeLab;
 import dlbank.experiment.lab.SelfSupervisedLab;
 import dlbank.experiment.lab.TransferLearningLab;
@@ -43,7 +46,9 @@ public final class ExperimentRegistry {
             new EvaluationLab(),
             // Concept labs II
             new TransferLearningLab(), new ModelCompressionLab(), new MultiTaskLab(), new SelfSupervisedLab(),
-            new ReinforcementLearningLab(), new AdversarialExamplesLab());
+            new ReinforcementLearningLab(), new AdversarialExamplesLab(),
+            // Architecture labs (issue 24): normalization, initialization, residual networks
+            new NormalizationLab(), new InitializationLab(), new ResidualNetworksLab());
 
     private static final Map<String, String> PLANNED = planned();
 

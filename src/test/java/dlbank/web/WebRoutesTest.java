@@ -58,7 +58,7 @@ class WebRoutesTest {
         assertThat(home.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'");
         assertThat(home.body()).contains("Part 1: concept questions", "Part 2: programming tasks",
                 "href=\"/entry/task/mnist-cnn\"", "runnable", "not yet");
-        assertThat(home.body().split("<li value=", -1)).hasSize(25); // 24 entries
+        assertThat(home.body().split("<li value=", -1)).hasSize(28); // 27 entries
         // Nothing on the page comes from another host.
         assertThat(home.body()).doesNotContain("http://", "https://");
 
