@@ -91,7 +91,11 @@ public final class InitializationLab implements Experiment {
 
     @Override
     public Result run(RunContext context) {
-        Settings s = Settings.of(context);
+        return run(context, Settings.of(context));
+    }
+
+    /** The run with the given settings instead of the defaults of its mode. */
+    Result run(RunContext context, Settings s) {
         Result.Builder result = Result.builder().config("depth", DEPTH).config("width", s.width())
                 .config("activation", "ReLU").config("initializations", INITS).config("biases", "zero")
                 .config("optimizer", "SGD, momentum 0.9, rate " + s.learningRate()).config("epochs", s.epochs())
@@ -125,7 +129,7 @@ public final class InitializationLab implements Experiment {
                 }
                 double[] accuracy = new double[1];
                 outcomes.put(init, SgdTraining.train(context, new SgdTraining.Recipe(init, mlp(s.width(), null),
-                        initializer(init), s.learningRate(), s.batchSize(), s.epochs(), 1_000), train, validation, trainer -> {
+                        initializer(init), s.learningRate(), 0, s.batchSize(), s.epochs(), 1_000), train, validation, trainer -> {
                             accuracy[0] = FitLoop.evaluate(trainer, FitLoop.argmaxScorer(), test, 1_000).accuracy();
                             unitSpread.put(init, unitSpread(trainer.getModel().getBlock(), test.inputs().get("0:500")));
                         }));

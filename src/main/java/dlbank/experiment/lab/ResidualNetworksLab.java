@@ -33,8 +33,8 @@ public final class ResidualNetworksLab implements Experiment {
         static Settings of(RunContext context) {
             return context.quick()
                     ? new Settings(new int[] {8, 14}, 1, 32, 0.05f, 320, 200, 300, 64)
-                    : new Settings(new int[] {8, 20, 44}, context.config().epochsOr(3), context.config().batchSizeOr(128),
-                            0.1f, 10_000, 2_000, 10_000, 256);
+                    : new Settings(new int[] {8, 20, 44}, context.config().epochsOr(4), context.config().batchSizeOr(128),
+                            0.1f, 10_000, 1_000, 10_000, 256);
         }
     }
 
@@ -58,20 +58,33 @@ public final class ResidualNetworksLab implements Experiment {
         return List.of("train_loss_plain_44", "train_loss_residual_44", "test_accuracy_plain_44", "test_accuracy_residual_44");
     }
 
-    /** One trained network's figures. */
-    record Trained(SgdTraining.Outcome outcome, double trainLoss, double trainAccuracy, double testAccuracy,
-                   double[] gradientAtStart, double[] gradientAfter) {}
+    /**
+     * One trained network's figures.
+     *
+     * @param trainLoss the mean training loss of the last epoch, as the optimizer saw it (batch norm on
+     *                  each batch's statistics): how well the net fits, without the lag of the running
+     *                  averages that inference mode would add while the weights still move fast
+     */
+    record Trained(SgdTraining.Outcome outcome, double trainLoss, double testAccuracy, double[] gradientAtStart,
+                   double[] gradientAfter) {}
 
     @Override
     public Result run(RunContext context) {
-        Settings s = Settings.of(context);
+        return run(context, Settings.of(context));
+    }
+
+    /** The run with the given settings instead of the defaults of its mode. */
+    Result run(RunContext context, Settings s) {
+        int warmUp = s.trainImages() / s.batchSize();
         Result.Builder result = Result.builder()
                 .config("network", "3x3 conv (stride 2) + 3 stages of n two-conv blocks (16/32/64 channels) + global "
                         + "average pooling + dense 10: 6n + 2 weighted layers, batch norm after every convolution")
                 .config("shortcut", "identity; where a stage halves the size: every second pixel, new channels zero")
                 .config("depths", s.depths()).config("epochs", s.epochs()).config("batch_size", s.batchSize())
-                .config("optimizer", "SGD, momentum 0.9, rate " + s.learningRate()).config("train_images", s.trainImages())
-                .config("train_loss", "mean cross-entropy over all training images after training, inference mode");
+                .config("optimizer", String.format("SGD, momentum 0.9, rate %s after a linear warm-up over the first "
+                        + "epoch (%d steps)", s.learningRate(), warmUp)).config("train_images", s.trainImages())
+                .config("train_loss", "mean training loss of the last epoch (batch norm on batch statistics)")
+                .config("test_accuracy", "inference mode (running statistics)");
         ImageDataset all = ImageDataset.load(context.dataHome(), DataSet.FASHION_MNIST, ImageDataset.Split.TRAIN, context::info);
         ImageDataset testSet = ImageDataset.load(context.dataHome(), DataSet.FASHION_MNIST, ImageDataset.Split.TEST, context::info)
                 .head(s.testImages());
@@ -88,24 +101,21 @@ public final class ResidualNetworksLab implements Experiment {
                     String name = (residual ? "residual_" : "plain_") + depth;
                     double[] atStart = LayerGradients.norms(LayerGradients.atInitialisation(context,
                             DeepCnn.build(depth, residual, DeepCnn.Norm.BATCH), gradientBatch.inputs(), gradientBatch.labels()));
-                    Trained[] figures = new Trained[1];
+                    double[] testAccuracy = new double[1];
+                    double[][] after = new double[1][];
                     SgdTraining.Outcome outcome = SgdTraining.train(context, new SgdTraining.Recipe(name,
-                            DeepCnn.build(depth, residual, DeepCnn.Norm.BATCH), null, s.learningRate(), s.batchSize(),
-                            s.epochs(), 500), train, validation, trainer -> {
-                                FitLoop.Evaluation onTrain = FitLoop.evaluate(trainer, FitLoop.argmaxScorer(), train, 500);
-                                double testAccuracy = FitLoop.evaluate(trainer, FitLoop.argmaxScorer(), test, 500).accuracy();
-                                double[] after = LayerGradients.norms(LayerGradients.of(trainer.getModel().getBlock(),
+                            DeepCnn.build(depth, residual, DeepCnn.Norm.BATCH), null, s.learningRate(), warmUp,
+                            s.batchSize(), s.epochs(), 500), train, validation, trainer -> {
+                                testAccuracy[0] = FitLoop.evaluate(trainer, FitLoop.argmaxScorer(), test, 500).accuracy();
+                                after[0] = LayerGradients.norms(LayerGradients.of(trainer.getModel().getBlock(),
                                         gradientBatch.inputs(), gradientBatch.labels()));
-                                figures[0] = new Trained(null, onTrain.loss(), onTrain.accuracy(), testAccuracy, atStart, after);
                             });
-                    Trained t = new Trained(outcome, figures[0].trainLoss(), figures[0].trainAccuracy(),
-                            figures[0].testAccuracy(), atStart, figures[0].gradientAfter());
+                    Trained t = new Trained(outcome, outcome.finalTrainLoss(), testAccuracy[0], atStart, after[0]);
                     trained.put(name, t);
-                    context.info(String.format("%s: training loss %.4f, training accuracy %.4f, test accuracy %.4f, "
-                                    + "first-layer gradient %.3g at start, %.3g after (%.0f s)", name, t.trainLoss(),
-                            t.trainAccuracy(), t.testAccuracy(), atStart[0], t.gradientAfter()[0], outcome.seconds()));
-                    result.metric("train_loss_" + name, t.trainLoss()).metric("train_accuracy_" + name, t.trainAccuracy())
-                            .metric("test_accuracy_" + name, t.testAccuracy())
+                    context.info(String.format("%s: training loss %.4f, test accuracy %.4f, first-layer gradient %.3g "
+                            + "at start, %.3g after (%.0f s)", name, t.trainLoss(), t.testAccuracy(), atStart[0],
+                            t.gradientAfter()[0], outcome.seconds()));
+                    result.metric("train_loss_" + name, t.trainLoss()).metric("test_accuracy_" + name, t.testAccuracy())
                             .metric("first_layer_gradient_at_start_" + name, atStart[0])
                             .metric("last_layer_gradient_at_start_" + name, atStart[atStart.length - 1])
                             .metric("first_layer_gradient_after_" + name, t.gradientAfter()[0])
@@ -153,42 +163,42 @@ public final class ResidualNetworksLab implements Experiment {
         int[] d = s.depths();
         int shallow = d[0];
         int deepest = d[d.length - 1];
-        int middle = d[d.length / 2];
         double[] plain = java.util.Arrays.stream(d).mapToDouble(depth -> trained.get("plain_" + depth).trainLoss()).toArray();
         double[] residual = java.util.Arrays.stream(d).mapToDouble(depth -> trained.get("residual_" + depth).trainLoss()).toArray();
         boolean plainRises = true;
         for (int i = 1; i < plain.length; i++) {
             plainRises &= plain[i] > plain[i - 1];
         }
-        result.claim(Claim.checkUnlessQuick(quick, String.format("Plain nets degrade: the training loss rises with depth "
+        result.claim(Claim.checkUnlessQuick(quick, String.format("Plain nets degrade: their training loss rises with depth "
                         + "(%s layers), so the deeper plain net fits its own training data worse", join(d)),
-                String.format("普通网络出现退化：训练损失随深度（%s 层）上升，更深的普通网络连训练集都拟合得更差", join(d)),
+                String.format("普通网络出现退化：训练损失随深度（%s 层）上升，更深的普通网络连自己的训练数据都拟合得更差", join(d)),
                 plainRises, values("train_loss_plain_", d, plain)));
-        boolean residualHolds = residual[residual.length - 1] <= residual[0];
         result.claim(Claim.checkUnlessQuick(quick, String.format("Residual nets do not degrade: the %d-layer residual net's "
                         + "training loss is no higher than the %d-layer one's", deepest, shallow),
                 String.format("残差网络没有退化：%d 层残差网络的训练损失不高于 %d 层的", deepest, shallow),
-                residualHolds, values("train_loss_residual_", d, residual)));
+                residual[residual.length - 1] <= residual[0], values("train_loss_residual_", d, residual)));
         Trained plainDeep = trained.get("plain_" + deepest);
         Trained residualDeep = trained.get("residual_" + deepest);
         result.claim(Claim.checkUnlessQuick(quick, String.format("At %d layers the residual net's advantage is in fitting, "
-                        + "not in overfitting less: its training loss is under half the plain net's and its training "
-                        + "accuracy is higher", deepest),
-                String.format("在 %d 层时，残差网络的优势在于拟合得更好，而不是过拟合更少：它的训练损失不到普通网络的一半，"
-                        + "训练准确率也更高", deepest),
-                residualDeep.trainLoss() < plainDeep.trainLoss() / 2 && residualDeep.trainAccuracy() > plainDeep.trainAccuracy(),
+                        + "not in overfitting less: its training loss is under half the plain net's, and its test accuracy "
+                        + "is higher", deepest),
+                String.format("%d 层时，残差网络的优势在于拟合得更好，而不是过拟合更少：它的训练损失不到普通网络的一半，"
+                        + "测试准确率也更高", deepest),
+                residualDeep.trainLoss() < plainDeep.trainLoss() / 2 && residualDeep.testAccuracy() > plainDeep.testAccuracy(),
                 Claim.values("train_loss_plain", plainDeep.trainLoss(), "train_loss_residual", residualDeep.trainLoss(),
-                        "train_accuracy_plain", plainDeep.trainAccuracy(), "train_accuracy_residual",
-                        residualDeep.trainAccuracy(), "test_accuracy_plain", plainDeep.testAccuracy(),
-                        "test_accuracy_residual", residualDeep.testAccuracy())));
-        double plainFirst = plainDeep.gradientAtStart()[0];
-        double residualFirst = residualDeep.gradientAtStart()[0];
-        result.claim(Claim.check(String.format("At the start, the first layer of the %d-layer residual net receives a "
-                        + "larger gradient than that of the plain net (the same weights): the identity paths carry the "
-                        + "signal back", deepest),
-                String.format("训练开始时，%d 层残差网络第一层收到的梯度比同样权重的普通网络大：恒等路径把信号传了回来", deepest),
-                residualFirst > plainFirst, Claim.values("first_layer_gradient_plain", plainFirst,
-                        "first_layer_gradient_residual", residualFirst, "middle_depth", middle)));
+                        "test_accuracy_plain", plainDeep.testAccuracy(), "test_accuracy_residual", residualDeep.testAccuracy())));
+        double[] firstPlain = java.util.Arrays.stream(d).mapToDouble(depth -> trained.get("plain_" + depth).gradientAtStart()[0])
+                .toArray();
+        double firstResidual = residualDeep.gradientAtStart()[0];
+        Map<String, Double> gradients = values("first_layer_gradient_plain_", d, firstPlain);
+        gradients.put("first_layer_gradient_residual_" + deepest, firstResidual);
+        result.claim(Claim.check(String.format("The deep plain nets (with batch norm) do not fail by a vanishing gradient: "
+                        + "at the start, the first layer of the %d-layer plain net receives a larger gradient than that of "
+                        + "the %d-layer plain net and than that of the %d-layer residual net", deepest, shallow, deepest),
+                String.format("带批归一化的深层普通网络训练失败，并不是因为梯度消失：训练开始时，%d 层普通网络第一层收到的梯度"
+                        + "比 %d 层普通网络的大，也比 %d 层残差网络的大", deepest, shallow, deepest),
+                firstPlain[firstPlain.length - 1] > firstPlain[0] && firstPlain[firstPlain.length - 1] > firstResidual,
+                gradients));
     }
 
     private static String join(int[] depths) {

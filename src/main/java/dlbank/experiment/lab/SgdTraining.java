@@ -35,10 +35,17 @@ final class SgdTraining {
      *
      * @param name shown in the progress lines
      * @param initializer the weights' initializer, or null for the engine's default (He normal)
+     * @param warmUpSteps the learning rate rises linearly from learningRate / warmUpSteps to learningRate
+     *                    over this many steps, then stays; 0 = fixed from the first step
      * @param evaluationBatch examples per batch when validating (BN uses its running statistics then)
      */
-    record Recipe(String name, Block block, Initializer initializer, float learningRate, int batchSize, int epochs,
-                  int evaluationBatch) {}
+    record Recipe(String name, Block block, Initializer initializer, float learningRate, int warmUpSteps, int batchSize,
+                  int epochs, int evaluationBatch) {
+        Tracker rate() {
+            return warmUpSteps == 0 ? Tracker.fixed(learningRate)
+                    : update -> learningRate * Math.min(1f, (update + 1f) / warmUpSteps);
+        }
+    }
 
     /**
      * Per-epoch figures of a run; a run that diverged (a non-finite loss) stops there, and its
@@ -74,7 +81,7 @@ final class SgdTraining {
         try (Model model = Model.newInstance(recipe.name(), context.device())) {
             model.setBlock(recipe.block());
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(recipe.learningRate()))
+                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(recipe.rate())
                             .optMomentum(MOMENTUM).build())
                     .optDevices(new ai.djl.Device[] {context.device()});
             if (recipe.initializer() != null) {
