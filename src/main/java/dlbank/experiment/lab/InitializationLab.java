@@ -135,8 +135,10 @@ public final class InitializationLab implements Experiment {
                         }));
                 testAccuracy.put(init, accuracy[0]);
                 double[] a = activationStd.get(init);
-                result.metric("test_accuracy_" + init, accuracy[0]).metric("unit_spread_" + init, unitSpread.get(init))
-                        .metric("activation_std_first_" + init, a[0]).metric("activation_std_last_hidden_" + init, a[DEPTH - 2])
+                if (Double.isFinite(unitSpread.get(init))) { // NaN where training diverged
+                    result.metric("unit_spread_" + init, unitSpread.get(init));
+                }
+                result.metric("test_accuracy_" + init, accuracy[0]).metric("activation_std_first_" + init, a[0]).metric("activation_std_last_hidden_" + init, a[DEPTH - 2])
                         .metric("activation_std_ratio_" + init, a[0] == 0 ? 0 : a[DEPTH - 2] / a[0])
                         .metric("gradient_std_first_" + init, gradientStd.get(init)[0])
                         .metric("gradient_std_last_" + init, gradientStd.get(init)[DEPTH - 1]);

@@ -388,7 +388,7 @@ public final class NormalizationLab implements Experiment {
                         + "which other images share the batch",
                 "测试时忘了把批归一化切到推理模式（eval）会掉准确率：如果一个批次里都是同一类图片，比推理模式低至少 20 个"
                         + "百分点，而且预测结果取决于同一批里还有哪些图片",
-                bug[2] <= bug[0] - 0.20, Claim.values("eval_mode", bug[0], "train_mode_shuffled_batches", bug[1],
+                bug[2] <= bug[0] - 0.20 && bug[2] < bug[1], Claim.values("eval_mode", bug[0], "train_mode_shuffled_batches", bug[1],
                         "train_mode_one_class_batches", bug[2], "train_mode_single_images", bug[3],
                         "eval_mode_after_train_mode_passes", bug[4])));
     }
