@@ -143,7 +143,7 @@ public final class ResidualNetworksLab implements Experiment {
             byDepth.put(kind, java.util.Arrays.stream(s.depths()).mapToDouble(d -> trained.get(kind + "_" + d).trainLoss()).toArray());
         }
         Charts.lines(context.file("training_loss_by_depth.png"), String.format("training loss after %d epochs, by depth",
-                s.epochs()), "weighted layers", "training loss (all training images)", depths, byDepth, false);
+                s.epochs()), "weighted layers", "mean training loss, last epoch", depths, byDepth, false);
         int deepest = s.depths()[s.depths().length - 1];
         Map<String, double[]> perLayer = new LinkedHashMap<>();
         perLayer.put("plain, at start", trained.get("plain_" + deepest).gradientAtStart());
@@ -154,9 +154,9 @@ public final class ResidualNetworksLab implements Experiment {
         for (int l = 0; l < layers.length; l++) {
             layers[l] = l + 1;
         }
-        Charts.lines(context.file("gradient_per_layer.png"), String.format("%d-layer nets: gradient norm per layer "
+        Charts.lines(context.file("gradient_norm_per_layer.png"), String.format("%d-layer nets: gradient norm per layer "
                 + "(%d images)", deepest, s.gradientImages()), "layer (1 = first)", "‖dLoss/dW‖ (log)", layers, perLayer, true);
-        result.artifact("training_loss_per_epoch.png").artifact("training_loss_by_depth.png").artifact("gradient_per_layer.png");
+        result.artifact("training_loss_per_epoch.png").artifact("training_loss_by_depth.png").artifact("gradient_norm_per_layer.png");
     }
 
     private static void addClaims(Result.Builder result, boolean quick, Settings s, Map<String, Trained> trained) {
