@@ -13,12 +13,15 @@ import dlbank.experiment.lab.DistributedTrainingLab;
 import dlbank.experiment.lab.EvaluationLab;
 import dlbank.experiment.lab.HyperparametersLab;
 import dlbank.experiment.lab.LossFunctionsLab;
+import dlbank.experiment.lab.InitializationLab;
 import dlbank.experiment.lab.MixedPrecisionLab;
 import dlbank.experiment.lab.ModelCompressionLab;
 import dlbank.experiment.lab.MultiTaskLab;
+import dlbank.experiment.lab.NormalizationLab;
 import dlbank.experiment.lab.OptimizersLab;
 import dlbank.experiment.lab.ReinforcementLearningLab;
 import dlbank.experiment.lab.RegularizationLab;
+import dlbank.experiment.lab.ResidualNetworksLab;
 import dlbank.experiment.lab.RnnLongRangeLab;
 import dlbank.experiment.lab.SelfSupervisedLab;
 import dlbank.experiment.lab.TrainingStabilityLab;
@@ -50,6 +53,8 @@ public final class ExperimentRegistry {
             // Concept labs II
             new TransferLearningLab(), new ModelCompressionLab(), new MultiTaskLab(), new SelfSupervisedLab(),
             new ReinforcementLearningLab(), new AdversarialExamplesLab(),
+            // Architecture labs (issue 24): normalization, initialization, residual networks
+            new NormalizationLab(), new InitializationLab(), new ResidualNetworksLab(),
             // Generative models and training at scale (issue 26)
             new VaeLab(), new DiffusionLab(), new MixedPrecisionLab(), new DistributedTrainingLab(),
             new TrainingStabilityLab());

@@ -78,6 +78,22 @@ final class Figures {
             Map.entry("pruning", new Caption("Test accuracy against the share of weights pruned, with and without fine-tuning",
                     "测试准确率随剪枝比例的变化，有无微调")),
             Map.entry("returns", new Caption("Return per episode while the agent learns (CartPole)", "智能体学习过程中每回合的回报（CartPole）")),
+            Map.entry("learning_rate_sweep", new Caption("Validation accuracy by learning rate for each normalization "
+                    + "(a run that diverged is drawn at 0.1)", "各归一化方法在不同学习率下的验证准确率（发散的运行画在 0.1）")),
+            Map.entry("validation_accuracy_per_epoch", new Caption("Validation accuracy per epoch, each normalization at "
+                    + "its best learning rate", "各归一化方法在各自最佳学习率下每轮的验证准确率")),
+            Map.entry("eval_mode_bug", new Caption("Batch norm at test time: inference mode vs left in training mode",
+                    "测试时的批归一化：推理模式对比误留在训练模式")),
+            Map.entry("activation_std_per_layer", new Caption("Spread (std) of each layer's activations at initialization, "
+                    + "per initialization", "初始化时各层激活值的标准差，按初始化方法区分")),
+            Map.entry("gradient_std_per_layer", new Caption("Spread (std) of each layer's weight gradient at initialization, "
+                    + "per initialization", "初始化时各层权重梯度的标准差，按初始化方法区分")),
+            Map.entry("training_loss_per_epoch", new Caption("Mean training loss per epoch of each network",
+                    "各网络每轮的平均训练损失")),
+            Map.entry("training_loss_by_depth", new Caption("Last epoch's mean training loss by depth: plain vs residual",
+                    "最后一轮的平均训练损失随深度的变化：普通网络对比残差网络")),
+            Map.entry("gradient_norm_per_layer", new Caption("Gradient norm per layer of the deepest plain and residual nets, "
+                    + "at the start and after training", "最深的普通网络和残差网络各层的梯度范数：训练开始时和训练后")),
             Map.entry("adversarial_examples", new Caption("Test digits and their adversarial versions, with the model's reading",
                     "测试数字及其对抗样本，以及模型的识别结果")),
             Map.entry("accuracy_vs_epsilon", new Caption("Test accuracy under attack by the size of the perturbation ε",

@@ -13,10 +13,12 @@ class BankContentTest {
     private final Bank bank = Bank.load();
 
     @Test
-    void holdsTheTwentyFourEntriesInBankOrder() {
-        assertThat(bank.ids()).hasSize(24);
-        assertThat(bank.ids().subList(0, 19)).allMatch(id -> id.startsWith("concept/"));
-        assertThat(bank.ids().subList(19, 24)).containsExactly("task/and-gate", "task/mnist-cnn", "task/imdb-rnn",
+    void holdsTheTwentySevenEntriesInBankOrder() {
+        assertThat(bank.ids()).hasSize(27);
+        assertThat(bank.ids().subList(0, 22)).allMatch(id -> id.startsWith("concept/"));
+        assertThat(bank.ids().subList(5, 8)).containsExactly("concept/normalization", "concept/initialization",
+                "concept/residual-networks");
+        assertThat(bank.ids().subList(22, 27)).containsExactly("task/and-gate", "task/mnist-cnn", "task/imdb-rnn",
                 "task/mnist-gan", "task/denoising-autoencoder");
     }
 
