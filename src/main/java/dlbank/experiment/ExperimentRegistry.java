@@ -7,6 +7,8 @@ import dlbank.experiment.lab.AttentionLab;
 import dlbank.experiment.lab.BackpropagationLab;
 import dlbank.experiment.lab.DataAugmentationLab;
 import dlbank.experiment.lab.DeepLearningLab;
+import dlbank.experiment.lab.DetectionSegmentationLab;
+import dlbank.experiment.lab.EfficientCnnLab;
 import dlbank.experiment.lab.EvaluationLab;
 import dlbank.experiment.lab.HyperparametersLab;
 import dlbank.experiment.lab.LossFunctionsLab;
@@ -18,6 +20,7 @@ import dlbank.experiment.lab.RegularizationLab;
 import dlbank.experiment.lab.RnnLongRangeLab;
 import dlbank.experiment.lab.SelfSupervisedLab;
 import dlbank.experiment.lab.TransferLearningLab;
+import dlbank.experiment.lab.VisionTransformerLab;
 import dlbank.experiment.task.AndGateTask;
 import dlbank.experiment.task.DenoisingAutoencoderTask;
 import dlbank.experiment.task.ImdbRnnTask;
@@ -43,7 +46,9 @@ public final class ExperimentRegistry {
             new EvaluationLab(),
             // Concept labs II
             new TransferLearningLab(), new ModelCompressionLab(), new MultiTaskLab(), new SelfSupervisedLab(),
-            new ReinforcementLearningLab(), new AdversarialExamplesLab());
+            new ReinforcementLearningLab(), new AdversarialExamplesLab(),
+            // Architectures II: efficient CNNs, detection and segmentation, vision transformer
+            new EfficientCnnLab(), new DetectionSegmentationLab(), new VisionTransformerLab());
 
     private static final Map<String, String> PLANNED = planned();
 

@@ -1,0 +1,56 @@
+package dlbank.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
+import dlbank.TestSupport;
+import dlbank.model.EfficientCnn;
+import dlbank.model.MnistCnn;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The receptive field measured from input gradients, against the recurrence; the effective field's central share. */
+class ReceptiveFieldsTest {
+
+    static {
+        TestSupport.configureEngine();
+    }
+
+    @Test
+    void theInputGradientOfOneUnitIsNonZeroExactlyOnItsReceptiveField() {
+        for (List<EfficientCnn.Layer> layers : List.of(EfficientCnn.standard(), EfficientCnn.separable())) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                SequentialBlock features = EfficientCnn.features(layers);
+                ai.djl.engine.Engine.getInstance().setRandomSeed(7);
+                features.initialize(manager, DataType.FLOAT32, MnistCnn.inputShape(1));
+                NDArray images = manager.randomUniform(0, 1, new Shape(64, 1, 28, 28));
+                for (int unit : new int[] {1, 3}) {
+                    float[] map = ReceptiveFields.gradientMap(features, images, unit);
+                    int[] span = EfficientCnn.receptiveField(layers).span(unit);
+                    // Unit 1's field (pixels −4 to 15) is cut by the image's edge at 0.
+                    int[] expected = {Math.max(0, span[0]), Math.min(27, span[1])};
+                    assertThat(ReceptiveFields.support(map, true)).as("rows of unit " + unit).containsExactly(expected);
+                    assertThat(ReceptiveFields.support(map, false)).as("columns of unit " + unit).containsExactly(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void centralShareGrowsToOneOverTheField() {
+        float[] map = new float[28 * 28];
+        map[13 * 28 + 13] = 3;     // the two central pixels of a field at 4..23 hold 3/4 of the mass
+        map[14 * 28 + 14] = 3;
+        map[4 * 28 + 4] = 2;       // its corner the rest
+        double[] share = ReceptiveFields.centralShare(map, new int[] {4, 23});
+        assertThat(share[0]).isEqualTo(0.75);
+        assertThat(share[share.length - 1]).isEqualTo(1.0);
+        assertThat(ReceptiveFields.sideHolding(share, 0.5)).isEqualTo(2);
+        assertThat(ReceptiveFields.sideHolding(share, 0.9)).isEqualTo(20);
+    }
+}
