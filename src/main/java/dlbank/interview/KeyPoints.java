@@ -33,7 +33,13 @@ public record KeyPoints(String entryId, String language, List<KeyPoint> points, 
     private record File(List<Point> points, @JsonProperty("red_flags") List<RedFlag> redFlags,
                         @JsonProperty("follow_ups") List<FileFollowUp> followUps) {}
 
-    private record Point(String label, Double weight, List<String> terms) {
+    /**
+     * One point as the file states it. {@code statement}, {@code contrary} and {@code paraphrases} are
+     * the agreed new fields (the point as a sentence, sentences asserting its opposite, plain-word
+     * restatements); they are read here and not yet used by the term-based grading.
+     */
+    private record Point(String label, Double weight, List<String> terms, String statement, List<String> contrary,
+                         List<String> paraphrases) {
         KeyPoint toKeyPoint() {
             return new KeyPoint(label, weight == null ? 1 : weight, terms);
         }
