@@ -16,7 +16,7 @@ public final class ReceptiveFields {
 
     /**
      * |∂ unit / ∂ input| summed over the images: the unit is the sum over channels of the last feature
-     * map at (centre, centre). Returns 28x28 values, row-major.
+     * map at (centre, centre). Returns the input's H·W values, row-major.
      */
     public static float[] gradientMap(Block features, NDArray images, int centre) {
         NDArray gradient = Attacks.inputGradient(features, images,
@@ -50,36 +50,30 @@ public final class ReceptiveFields {
         return new int[] {first, last};
     }
 
-    /** Share of the map's total in the central square of side 2, 4, ... of the field [from, to] (even side). */
-    public static double[] centralShare(float[] map, int[] span) {
+    /**
+     * The smallest square centred on the field [from, to] (the same span on both axes) that holds at
+     * least {@code level} of the map's total: its side, 1, 3, 5, ... for a field of odd side and 2, 4,
+     * 6, ... for an even one.
+     */
+    public static int sideHolding(float[] map, int[] span, double level) {
         int side = (int) Math.round(Math.sqrt(map.length));
         double total = 0;
         for (float value : map) {
             total += value;
         }
         int fieldSide = span[1] - span[0] + 1;
-        double[] share = new double[fieldSide / 2];
-        for (int half = 1; half <= share.length; half++) {
-            int from = span[0] + fieldSide / 2 - half;
-            int to = span[0] + fieldSide / 2 + half - 1;
+        for (int square = 2 - fieldSide % 2; square < fieldSide; square += 2) {
+            int from = span[0] + (fieldSide - square) / 2;
             double inside = 0;
-            for (int i = Math.max(0, from); i <= Math.min(side - 1, to); i++) {
-                for (int j = Math.max(0, from); j <= Math.min(side - 1, to); j++) {
+            for (int i = Math.max(0, from); i <= Math.min(side - 1, from + square - 1); i++) {
+                for (int j = Math.max(0, from); j <= Math.min(side - 1, from + square - 1); j++) {
                     inside += map[i * side + j];
                 }
             }
-            share[half - 1] = inside / total;
-        }
-        return share;
-    }
-
-    /** The smallest central square's side whose share reaches {@code level}. */
-    public static int sideHolding(double[] share, double level) {
-        for (int i = 0; i < share.length; i++) {
-            if (share[i] >= level) {
-                return 2 * (i + 1);
+            if (inside >= level * total) {
+                return square;
             }
         }
-        return 2 * share.length;
+        return fieldSide;
     }
 }

@@ -67,6 +67,11 @@ public final class EfficientCnn {
                 Layer.depthwise(WIDTHS[2]), Layer.pointwise(WIDTHS[3]));
     }
 
+    /** {@code depth} 3x3 convolutions of {@code channels} each, padding 1, no pooling: the receptive field grows by 2 per layer. */
+    public static List<Layer> plainStack(int depth, int channels) {
+        return java.util.Collections.nCopies(depth, Layer.conv(channels));
+    }
+
     /** The layers up to the last convolution (with its ReLU), for the receptive field: feature maps out. */
     public static SequentialBlock features(List<Layer> layers) {
         SequentialBlock block = new SequentialBlock();

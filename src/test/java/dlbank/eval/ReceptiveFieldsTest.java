@@ -42,15 +42,20 @@ class ReceptiveFieldsTest {
     }
 
     @Test
-    void centralShareGrowsToOneOverTheField() {
+    void theSmallestCentralSquareHoldingAShareOfTheMass() {
         float[] map = new float[28 * 28];
-        map[13 * 28 + 13] = 3;     // the two central pixels of a field at 4..23 hold 3/4 of the mass
+        map[13 * 28 + 13] = 3;     // the two central pixels of the field 4..23 hold 3/4 of the mass
         map[14 * 28 + 14] = 3;
         map[4 * 28 + 4] = 2;       // its corner the rest
-        double[] share = ReceptiveFields.centralShare(map, new int[] {4, 23});
-        assertThat(share[0]).isEqualTo(0.75);
-        assertThat(share[share.length - 1]).isEqualTo(1.0);
-        assertThat(ReceptiveFields.sideHolding(share, 0.5)).isEqualTo(2);
-        assertThat(ReceptiveFields.sideHolding(share, 0.9)).isEqualTo(20);
+        assertThat(ReceptiveFields.sideHolding(map, new int[] {4, 23}, 0.5)).isEqualTo(2);
+        assertThat(ReceptiveFields.sideHolding(map, new int[] {4, 23}, 0.9)).isEqualTo(20);
+        // A field of odd side (3..9, centre 6) grows by squares of side 1, 3, 5, 7.
+        float[] odd = new float[28 * 28];
+        odd[6 * 28 + 6] = 1;
+        odd[5 * 28 + 7] = 1;
+        odd[3 * 28 + 3] = 2;
+        assertThat(ReceptiveFields.sideHolding(odd, new int[] {3, 9}, 0.25)).isEqualTo(1);
+        assertThat(ReceptiveFields.sideHolding(odd, new int[] {3, 9}, 0.5)).isEqualTo(3);
+        assertThat(ReceptiveFields.sideHolding(odd, new int[] {3, 9}, 0.75)).isEqualTo(7);
     }
 }

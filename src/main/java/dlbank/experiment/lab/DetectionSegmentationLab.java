@@ -47,7 +47,7 @@ public final class DetectionSegmentationLab implements Experiment {
         static Settings of(RunContext context) {
             int batch = context.config().batchSizeOr(32);
             return context.quick()
-                    ? new Settings(400, 100, 100, context.config().epochsOr(2), context.config().epochsOr(2), batch, 2_000, 100)
+                    ? new Settings(200, 50, 50, context.config().epochsOr(1), context.config().epochsOr(1), batch, 1_000, 50)
                     : new Settings(10_000, 500, 1_000, context.config().epochsOr(8), context.config().epochsOr(5), batch,
                     10_000, 1_000);
         }
