@@ -12,14 +12,24 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every registered experiment runs in quick mode on the fixtures, and its claims are real checks. */
+/**
+ * Every registered experiment runs in quick mode on the fixtures, and its claims are real checks.
+ * {@code -Ddlbank.quick.only=lab/efficient-cnn,lab/vision-transformer} runs only those experiments' quick modes
+ * (and prints each one's seconds).
+ */
 class QuickExperimentsTest {
 
     @Test
     void everyRegisteredExperimentRunsInQuickMode(@TempDir Path dir) throws Exception {
+        java.util.List<String> only = java.util.List.of(System.getProperty("dlbank.quick.only", "").split(","));
         for (Experiment experiment : ExperimentRegistry.all()) {
+            if (!only.equals(java.util.List.of("")) && !only.contains(experiment.id())) {
+                continue;
+            }
             Path out = dir.resolve(experiment.id().replace('/', '-'));
+            long start = System.nanoTime();
             Result result = experiment.run(TestSupport.quickContext(out));
+            System.out.printf("%s quick mode: %.1f s%n", experiment.id(), (System.nanoTime() - start) / 1e9);
             assertThat(result.claims()).as(experiment.id()).hasSizeGreaterThanOrEqualTo(2);
             assertThat(result.metrics()).as(experiment.id()).isNotEmpty();
             result.metrics().forEach((name, value) ->

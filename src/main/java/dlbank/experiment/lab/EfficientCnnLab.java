@@ -284,8 +284,8 @@ public final class EfficientCnnLab implements Experiment {
                                   double trainingSpeedup, double[] kernelRates, int[][] byDepth) {
         result.claim(Claim.check("The hand formulas give exactly the counted parameters (k²·C_in·C_out + C_out per "
                         + "convolution, k²·C + C depthwise) and multiply-adds (H·W·k²·C_in·C_out per convolution) of both networks",
-                "手算公式与逐层统计完全一致：两个网络的参数量（普通卷积 k²·C_in·C_out + C_out，深度卷积 k²·C + C）"
-                        + "和乘加次数（每层 H·W·k²·C_in·C_out）都对得上",
+                "手算公式与逐层统计完全一致：两个网络的参数量（普通卷积 k²×输入通道数×输出通道数 + 输出通道数，深度卷积 k²·C + C）"
+                        + "和乘加次数（每层 H·W·k²×输入通道数×输出通道数）都对得上",
                 standard.parameters() == standard.parametersByFormula() && separable.parameters() == separable.parametersByFormula()
                         && standard.multiplyAdds() == standard.multiplyAddsByFormula()
                         && separable.multiplyAdds() == separable.multiplyAddsByFormula(),

@@ -280,7 +280,7 @@ public final class VisionTransformerLab implements Experiment {
                         patchMultiplyAdds[last])));
         result.claim(Claim.checkUnlessQuick(quick, "The class token looks at the object: in the last block, the share of "
                         + "its attention on patches that hold the garment exceeds those patches' share of the image",
-                "class token 关注的是物体本身：最后一层中，它分给含衣物 patch 的注意力占比高于这些 patch 在整幅图中的占比",
+                "CLS token 关注的是物体本身：最后一层中，它分给含衣物 patch 的注意力占比高于这些 patch 在整幅图中的占比",
                 attentionOnObject > objectShare, Claim.values("class_attention_on_object", attentionOnObject,
                         "object_patch_share", objectShare)));
     }
