@@ -10,6 +10,8 @@ import dlbank.experiment.lab.DataAugmentationLab;
 import dlbank.experiment.lab.DeepLearningLab;
 import dlbank.experiment.lab.DiffusionLab;
 import dlbank.experiment.lab.DistributedTrainingLab;
+import dlbank.experiment.lab.DetectionSegmentationLab;
+import dlbank.experiment.lab.EfficientCnnLab;
 import dlbank.experiment.lab.EvaluationLab;
 import dlbank.experiment.lab.HyperparametersLab;
 import dlbank.experiment.lab.LossFunctionsLab;
@@ -27,6 +29,7 @@ import dlbank.experiment.lab.SelfSupervisedLab;
 import dlbank.experiment.lab.TrainingStabilityLab;
 import dlbank.experiment.lab.TransferLearningLab;
 import dlbank.experiment.lab.VaeLab;
+import dlbank.experiment.lab.VisionTransformerLab;
 import dlbank.experiment.task.AndGateTask;
 import dlbank.experiment.task.DenoisingAutoencoderTask;
 import dlbank.experiment.task.ImdbRnnTask;
@@ -53,8 +56,10 @@ public final class ExperimentRegistry {
             // Concept labs II
             new TransferLearningLab(), new ModelCompressionLab(), new MultiTaskLab(), new SelfSupervisedLab(),
             new ReinforcementLearningLab(), new AdversarialExamplesLab(),
-            // Architecture labs (issue 24): normalization, initialization, residual networks
+            // Architecture labs (issue 24): normalization, initialization, residual networks, efficient CNNs,
+            // detection and segmentation, vision transformer
             new NormalizationLab(), new InitializationLab(), new ResidualNetworksLab(),
+            new EfficientCnnLab(), new DetectionSegmentationLab(), new VisionTransformerLab(),
             // Generative models and training at scale (issue 26)
             new VaeLab(), new DiffusionLab(), new MixedPrecisionLab(), new DistributedTrainingLab(),
             new TrainingStabilityLab());

@@ -127,7 +127,24 @@ final class Figures {
             Map.entry("gradient_norm_corrupted_batch", new Caption("Global gradient norm per step with a corrupted batch, "
                     + "with and without the step guard", "有一个损坏批次时每步的全局梯度范数，有无跳步防护")),
             Map.entry("gradient_norm_first_use_nan", new Caption("Global gradient norm per step with the engine's first-use NaN, "
-                    + "with and without the step guard", "出现引擎首次调用 NaN 时每步的全局梯度范数，有无跳步防护")));
+                    + "with and without the step guard", "出现引擎首次调用 NaN 时每步的全局梯度范数，有无跳步防护")),
+            Map.entry("cost_ratios", new Caption("The depthwise-separable CNN's parameters, multiply-adds, inference and training "
+                    + "time relative to the standard CNN (1 = the same)", "深度可分离 CNN 的参数量、乘加次数、推理和训练耗时与普通 CNN 之比（1 = 相同）")),
+            Map.entry("kernel_speed", new Caption("Multiply-adds per second of each kind of convolution timed alone",
+                    "各种卷积单独计时的每秒乘加次数")),
+            Map.entry("receptive_field", new Caption("Size of the input gradient of one unit of each trained network: its "
+                    + "receptive field", "两个训练好的网络中某个单元对输入的梯度大小：即它的感受野")),
+            Map.entry("effective_field_by_depth", new Caption("Plain 3x3 stacks at initialisation: the receptive field by "
+                    + "formula against the central squares holding 50% and 90% of the gradient", "初始化时只有 3x3 卷积的网络："
+                    + "公式算出的感受野，对比容纳 50% 和 90% 梯度的中心方块")),
+            Map.entry("detections", new Caption("Test canvases: true boxes (green) and the detector's boxes "
+                    + "(red), before NMS (top row) and after (bottom row)", "测试画布：真实框（绿）和检测器给出的框（红），上排是 NMS 之前，下排是之后")),
+            Map.entry("segmentation", new Caption("Per row: a test canvas, its true pixel classes, the U-Net's and the same "
+                    + "network's without skip connections (one colour per digit)", "每行依次是：测试画布、真实的像素类别、U-Net 的结果、"
+                    + "去掉跳跃连接的同一网络的结果（每个数字一种颜色）")),
+            Map.entry("patch_size", new Caption("ViT test accuracy by patch size", "不同 patch 大小下 ViT 的测试准确率")),
+            Map.entry("attention_maps", new Caption("Where the class token looks in the last block: its attention over the "
+                    + "patches of test images", "最后一层中 CLS token 看向哪里：它在测试图像各 patch 上的注意力")));
 
     private Figures() {}
 

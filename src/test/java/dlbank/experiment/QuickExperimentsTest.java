@@ -12,7 +12,11 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every registered experiment runs in quick mode on the fixtures, and its claims are real checks. */
+/**
+ * Every registered experiment runs in quick mode on the fixtures, and its claims are real checks.
+ * {@code -Ddlbank.quick.only=lab/efficient-cnn,lab/vision-transformer} runs only those experiments' quick modes
+ * (and prints each one's seconds).
+ */
 class QuickExperimentsTest {
 
     /**
