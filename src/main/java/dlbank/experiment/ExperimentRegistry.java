@@ -9,15 +9,21 @@ import dlbank.experiment.lab.DataAugmentationLab;
 import dlbank.experiment.lab.DeepLearningLab;
 import dlbank.experiment.lab.EvaluationLab;
 import dlbank.experiment.lab.HyperparametersLab;
+import dlbank.experiment.lab.LlmDecodingLab;
 import dlbank.experiment.lab.LossFunctionsLab;
+import dlbank.experiment.lab.MixtureOfExpertsLab;
 import dlbank.experiment.lab.ModelCompressionLab;
 import dlbank.experiment.lab.MultiTaskLab;
 import dlbank.experiment.lab.OptimizersLab;
 import dlbank.experiment.lab.ReinforcementLearningLab;
+import dlbank.experiment.lab.PositionalEncodingLab;
+import dlbank.experiment.lab.PostTrainingLab;
 import dlbank.experiment.lab.RegularizationLab;
 import dlbank.experiment.lab.RnnLongRangeLab;
 import dlbank.experiment.lab.SelfSupervisedLab;
+import dlbank.experiment.lab.TokenizationEmbeddingsLab;
 import dlbank.experiment.lab.TransferLearningLab;
+import dlbank.experiment.lab.TransformerLab;
 import dlbank.experiment.task.AndGateTask;
 import dlbank.experiment.task.DenoisingAutoencoderTask;
 import dlbank.experiment.task.ImdbRnnTask;
@@ -43,7 +49,10 @@ public final class ExperimentRegistry {
             new EvaluationLab(),
             // Concept labs II
             new TransferLearningLab(), new ModelCompressionLab(), new MultiTaskLab(), new SelfSupervisedLab(),
-            new ReinforcementLearningLab(), new AdversarialExamplesLab());
+            new ReinforcementLearningLab(), new AdversarialExamplesLab(),
+            // Transformers and language models (issue 25)
+            new TransformerLab(), new PositionalEncodingLab(), new TokenizationEmbeddingsLab(), new LlmDecodingLab(),
+            new PostTrainingLab(), new MixtureOfExpertsLab());
 
     private static final Map<String, String> PLANNED = planned();
 
