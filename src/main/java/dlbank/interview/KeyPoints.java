@@ -33,7 +33,13 @@ public record KeyPoints(String entryId, String language, List<KeyPoint> points, 
     private record File(List<Point> points, @JsonProperty("red_flags") List<RedFlag> redFlags,
                         @JsonProperty("follow_ups") List<FileFollowUp> followUps) {}
 
-    private record Point(String label, Double weight, List<String> terms) {
+    /**
+     * A point as written; {@code statement}, {@code contrary} and {@code paraphrases} (the agreed new
+     * format: the point as one sentence, the classic mistake against it, plain rewordings) are read
+     * but not graded yet.
+     */
+    private record Point(String label, Double weight, List<String> terms, String statement, List<String> contrary,
+                         List<String> paraphrases) {
         KeyPoint toKeyPoint() {
             return new KeyPoint(label, weight == null ? 1 : weight, terms);
         }
