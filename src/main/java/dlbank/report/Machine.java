@@ -23,16 +23,23 @@ public final class Machine {
 
     private Machine() {}
 
-    /** {cpu, cpu_family, cores, memory_gb, instruction_sets, os}, as report.json keeps it. */
+    /**
+     * {summary, cpu, cpu_family, cores, memory_gb, instruction_sets, os}, as report.json keeps it; the
+     * summary is one line for readers of a report made elsewhere: "AMD EPYC, 2 cores, 24 GB, Linux 6.1.0".
+     */
     public static Map<String, Object> describe() {
         Map<String, Object> machine = new LinkedHashMap<>();
         Map<String, String> cpu = cpuInfo();
+        Optional<Long> memory = memoryGigabytes();
+        machine.put("summary", cpu.getOrDefault("model name", System.getProperty("os.arch")) + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores, " + memory.map(gb -> gb + " GB, ").orElse("")
+                + System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("cpu", cpu.getOrDefault("model name", "unknown"));
         if (cpu.containsKey("cpu family")) {
             machine.put("cpu_family", cpu.get("cpu family"));
         }
         machine.put("cores", Runtime.getRuntime().availableProcessors());
-        memoryGigabytes().ifPresent(gigabytes -> machine.put("memory_gb", gigabytes));
+        memory.ifPresent(gigabytes -> machine.put("memory_gb", gigabytes));
         machine.put("instruction_sets", instructionSets(cpu.getOrDefault("flags", "")));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
@@ -75,5 +82,13 @@ public final class Machine {
             // As above.
         }
         return Optional.empty();
+    }
+
+    /** One line for a report's "machine": its summary (or the text of a report that kept a line). */
+    public static String summary(Object machine) {
+        if (machine instanceof Map<?, ?> fields && fields.get("summary") != null) {
+            return fields.get("summary").toString();
+        }
+        return machine == null ? null : machine.toString();
     }
 }

@@ -149,6 +149,13 @@ public final class FitLoop {
 
     /** Batches between two reads of the running loss and accuracy (and the NaN check). */
     static final int READ_EVERY = 20;
+    /** ... or this long, whichever comes first: a live view (the page's curve) wants news every second. */
+    static final long READ_AFTER_NANOS = 500_000_000L;
+
+    /** True when the running figures should be read back now. */
+    static boolean readDue(long batchesSinceRead, long lastReadNanos, boolean lastBatch) {
+        return lastBatch || batchesSinceRead >= READ_EVERY || System.nanoTime() - lastReadNanos >= READ_AFTER_NANOS;
+    }
 
     private final Trainer trainer;
     private final CheckpointedAdam optimizer;
@@ -331,6 +338,7 @@ public final class FitLoop {
             long lastRead = 0;
             long counted = 0; // examples of the steps that were applied
             long begin = System.nanoTime();
+            long lastReadNanos = begin;
             for (long batch = 0; batch < batches; batch++) {
                 long from = batch * settings.batchSize();
                 long to = Math.min(size, from + settings.batchSize());
@@ -364,7 +372,8 @@ public final class FitLoop {
                         throw new TrainingDivergedException(guard.inARow(), epoch, batch + 1, lastGood(checkpoint, epoch));
                     }
                 }
-                if (batch + 1 - lastRead >= READ_EVERY || batch + 1 == batches) {
+                if (readDue(batch + 1 - lastRead, lastReadNanos, batch + 1 == batches)) {
+                    lastReadNanos = System.nanoTime();
                     read[0] = lossSum.getFloat();
                     read[1] = correctSum.getFloat();
                     if (!Double.isFinite(read[0])) {

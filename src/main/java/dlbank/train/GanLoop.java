@@ -149,6 +149,7 @@ public final class GanLoop {
             NDArray sums = epochManager.zeros(new Shape(4), DataType.FLOAT32);
             double[] read = new double[4];
             long lastRead = 0;
+            long lastReadNanos = System.nanoTime();
             for (long batch = 0; batch < batches; batch++) {
                 try (NDManager batchManager = epochManager.newSubManager()) {
                     long from = batch * settings.batchSize();
@@ -159,7 +160,8 @@ public final class GanLoop {
                     throw new TrainingDivergedException(Math.max(generatorGuard.inARow(), discriminatorGuard.inARow()),
                             epoch, batch + 1, Messages.text("error.diverged.gan-checkpoint", settings.checkpointDir()));
                 }
-                if (batch + 1 - lastRead >= FitLoop.READ_EVERY || batch + 1 == batches) {
+                if (FitLoop.readDue(batch + 1 - lastRead, lastReadNanos, batch + 1 == batches)) {
+                    lastReadNanos = System.nanoTime();
                     float[] values = sums.toFloatArray();
                     lastRead = batch + 1;
                     for (int i = 0; i < 4; i++) {
