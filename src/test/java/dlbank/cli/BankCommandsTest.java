@@ -40,7 +40,8 @@ class BankCommandsTest {
         String[] result = dlbank("list", "--lang", "en");
         assertThat(result[0]).isEqualTo("0");
         assertThat(result[1]).contains("Part 1: concept questions").contains("Part 2: programming tasks")
-                .contains("  20  task/and-gate                  ○   Write a small neural network")
+                .contains(String.format("  %2d  task/and-gate                  ○   Write a small neural network",
+                        dlbank.bank.Bank.load().ids().indexOf("task/and-gate") + 1))
                 .contains("task/mnist-cnn     the specified CNN on MNIST");
     }
 
