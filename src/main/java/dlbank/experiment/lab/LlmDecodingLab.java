@@ -39,7 +39,7 @@ public final class LlmDecodingLab implements Experiment {
                  int cacheRows) {
         static Setup of(boolean quick) {
             return quick ? new Setup(400, 32, 2, 2, 32, 320, 1, 32, 3e-3f, 40, 16, 4, 16, new int[] {8, 16}, 2)
-                    : new Setup(4096, 128, 4, 4, 256, 8_000, 1, 16, 2e-3f, 1_000, 400, 32, 64, new int[] {64, 256}, 4);
+                    : new Setup(4096, 128, 4, 4, 256, 12_000, 1, 16, 2e-3f, 1_000, 400, 32, 64, new int[] {64, 256}, 4);
         }
     }
 
