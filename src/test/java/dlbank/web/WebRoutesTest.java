@@ -339,7 +339,7 @@ class WebRoutesTest {
         assertThat(web.postForm("/quiz/answer", "id=concept/deep-learning&knew=yes").statusCode()).isEqualTo(303);
         LeitnerSchedule schedule = QuizState.read(state);
         assertThat(schedule.card("concept/deep-learning")).isEqualTo(new LeitnerSchedule.Card(2, 3, 1, 1));
-        assertThat(web.get("/quiz").body()).contains("23 left").doesNotContain("value=\"concept/deep-learning\"");
+        assertThat(web.get("/quiz").body()).contains((dlbank.bank.Bank.load().ids().size() - 1) + " left").doesNotContain("value=\"concept/deep-learning\"");
 
         assertThat(web.postForm("/quiz/answer", "id=concept/nope&knew=yes").statusCode()).isEqualTo(400);
         assertThat(web.postForm("/quiz/answer", "id=concept/cnn&knew=maybe").statusCode()).isEqualTo(400);
