@@ -144,7 +144,27 @@ final class Figures {
                     + "去掉跳跃连接的同一网络的结果（每个数字一种颜色）")),
             Map.entry("patch_size", new Caption("ViT test accuracy by patch size", "不同 patch 大小下 ViT 的测试准确率")),
             Map.entry("attention_maps", new Caption("Where the class token looks in the last block: its attention over the "
-                    + "patches of test images", "最后一层中 CLS token 看向哪里：它在测试图像各 patch 上的注意力")));
+                    + "patches of test images", "最后一层中 CLS token 看向哪里：它在测试图像各 patch 上的注意力")),
+            // The Transformer and language-model labs
+            Map.entry("softmax_entropy", new Caption("Entropy of attention weights with and without the √d_k scaling, "
+                    + "as d_k grows", "随 d_k 增大，有无 √d_k 缩放时注意力权重的熵")),
+            Map.entry("norm_placement", new Caption("Held-out loss of pre-LN and post-LN decoders trained at a high "
+                    + "learning rate without warm-up", "高学习率、不预热时 pre-LN 与 post-LN 解码器在留出数据上的损失")),
+            Map.entry("accuracy_by_length", new Caption("Order task: test accuracy by position encoding, at the training "
+                    + "length and at twice it", "顺序任务：各种位置编码在训练长度和两倍长度上的测试准确率")),
+            Map.entry("tokens_per_review", new Caption("Byte-level BPE: tokens per test review by vocabulary size",
+                    "字节级 BPE：不同词表大小下每条测试评论的 token 数")),
+            Map.entry("unknown_words", new Caption("Share of test words a vocabulary of each size does not know",
+                    "各种大小的词表不认识的测试词所占比例")),
+            Map.entry("decoding", new Caption("Repetition within and variety across continuations, by decoding rule",
+                    "各种解码策略下，续写内部的重复与续写之间的多样性")),
+            Map.entry("kv_cache", new Caption("Generation time with and without the KV cache", "使用与不使用 KV cache 时的生成时间")),
+            Map.entry("positive_share", new Caption("Share of samples judged positive before and after DPO, by two judges",
+                    "DPO 前后被两个评判者判为正面的样本比例")),
+            Map.entry("expert_usage", new Caption("Share of routed slots per expert, with and without the load-balancing loss",
+                    "加与不加负载均衡损失时，各专家分到的路由槽位比例")),
+            Map.entry("parameters_and_compute", new Caption("Parameters and multiply-adds per example of the mixture "
+                    + "and of dense layers", "混合专家层与稠密层的参数量和每样本乘加次数")));
 
     private Figures() {}
 
