@@ -237,7 +237,7 @@ public final class ImdbRnnTask implements Experiment {
         result.claim(Claim.check(String.format("The pipeline turns every review into exactly %d ids: its first "
                                 + "min(tokens, %d) positions hold ids of the %,d-word vocabulary or unknown, the rest padding",
                         length, length, data.vocabulary().size() - 2),
-                String.format("流水线把每条评论变成正好 %d 个 id：前 min(词数, %d) 个位置是 %,d 词词表中的 id 或“未知”，其余是填充",
+                String.format("数据管道把每条评论变成正好 %d 个 id：前 min(词数, %d) 个位置是 %,d 词词表中的 id 或“未知”，其余是填充",
                         length, length, data.vocabulary().size() - 2),
                 stats.malformedRows() == 0 && stats.idsOutOfRange() == 0,
                 Claim.values("reviews", stats.rows(), "malformed_rows", stats.malformedRows(),
