@@ -35,7 +35,8 @@ final class Clauses {
      * @param end where it ends
      * @param polarity whether its clauses hold a negation ("does not share weights"), conditions left out
      * @param reported its sentence calls a statement wrong or says that people confuse it
-     * @param relative it begins with a relative pronoun ("which is ..."): its subject is another clause's noun
+     * @param relative a later segment of its sentence that begins with a relative pronoun, a pronoun or a
+     *     conjunction ("which is ...", "so it needs ..."): its subject is in another clause
      * @param names the acronyms and symbols in it (AND, XOR, L1, LSTM ...), upper case, plural "s" removed
      */
     record Unit(int sentence, String text, int start, int end, Polarity polarity, boolean reported, boolean relative,
@@ -50,7 +51,12 @@ final class Clauses {
     private static final Pattern LATIN_WORD = Pattern.compile("[A-Za-z][A-Za-z'’-]*");
     /** Items of a list are this short: in English words, in Chinese characters (a Latin word counts as two). */
     private static final int SHORT_EN = 3;
-    private static final int SHORT_ZH = 6;
+    private static final int SHORT_ZH = 5;
+    /** ... or this short in Chinese when a 、 enumerates them. */
+    private static final int ENUMERATED_ZH = 8;
+    /** "The higher the accuracy, the better the features": a clause without a verb. */
+    private static final Pattern EN_CORRELATIVE = Pattern.compile(
+            "^\\s*the\\s+(?:more|less|fewer|\\w+er)\\b.*,\\s*the\\s+(?:more|less|fewer|\\w+er)\\b", Pattern.CASE_INSENSITIVE);
 
     private static final Set<String> EN_AUXILIARIES = Set.of("is", "are", "was", "were", "be", "been", "am", "has", "have",
             "had", "does", "do", "did", "can", "could", "will", "would", "shall", "should", "may", "might", "must",
@@ -78,12 +84,16 @@ final class Clauses {
             Pattern.CASE_INSENSITIVE);
     /** Segments that begin so are conditions: their negation ("if there is no activation") denies nothing. */
     private static final Set<String> EN_CONDITIONS = Set.of("if", "when", "whenever", "unless", "once", "without");
-    private static final Set<String> EN_RELATIVES = Set.of("which", "that", "who", "whose", "where", "whereas");
+    /** A later segment that begins so takes its subject from an earlier one ("..., so it needs ..."). */
+    private static final Set<String> EN_RELATIVES = Set.of("which", "that", "who", "whose", "where", "whereas", "it", "its",
+            "they", "their", "this", "these", "those", "so", "and", "but", "while", "thus", "hence");
+    private static final Pattern ZH_RELATIVE = Pattern.compile("^(?:所以|因此|因而|于是|从而|并且|而且|而|但|它|它们|这|其|就)");
     private static final Set<String> ZH_CONDITIONS = Set.of("如果", "要是", "假如", "若", "只要", "一旦", "倘若");
     private static final Pattern ZH_CONDITION_END = Pattern.compile("的话|时候|时|情况下");
     /** Words that begin with 不, 没 or 未 and negate nothing. */
     private static final Set<String> ZH_NOT_NEGATIONS = Set.of("不论", "无论", "不同", "不断", "不变", "不变性", "平移不变性",
             "非线性", "非饱和", "不过", "不少", "不错", "不久", "不然", "不管", "没错", "未来", "未知", "未知词", "不但");
+    private static final Pattern ZH_CLAUSE_WORDS = Pattern.compile("[了就会能要把被让使给用按对向从都也很更比还才已着过]");
     private static final Set<String> ZH_NOT_ONLY = Set.of("不仅", "不只", "不止", "不光", "不仅仅");
     private static final Pattern ZH_ALSO = Pattern.compile("而且|并且|还|也|更|同样");
     private static final Set<String> ZH_EXTRA_NEGATIONS = Set.of("没", "无需", "毫无", "不会", "不用", "不需要", "无关", "不够");
@@ -131,8 +141,9 @@ final class Clauses {
             boolean[] asserting = new boolean[segments.size()];
             boolean[] listItem = listItems(text, segments);
             boolean any = false;
+            boolean correlative = !zh && EN_CORRELATIVE.matcher(text).find();
             for (int i = 0; i < segments.size(); i++) {
-                asserting[i] = !listItem[i] && hasVerb(sentence, segments.get(i)[0], segments.get(i)[1]);
+                asserting[i] = !listItem[i] && (correlative || hasVerb(sentence, segments.get(i)[0], segments.get(i)[1]));
                 any |= asserting[i];
             }
             if (!any) {
@@ -206,7 +217,7 @@ final class Clauses {
         Polarity polarity = negated == 0 ? Polarity.POSITIVE : positive == 0 ? Polarity.NEGATED : Polarity.MIXED;
         String firstWord = text.split("[\\s,，]+", 2)[0].toLowerCase(Locale.ROOT);
         units.put(text, new Unit(index, text, from, from + text.length(), polarity, reported,
-                !zh && first > 0 && EN_RELATIVES.contains(firstWord), names(text)));
+                first > 0 && (zh ? ZH_RELATIVE.matcher(text).find() : EN_RELATIVES.contains(firstWord)), names(text)));
     }
 
     /** "If there is no ...", "without it", "如果没有", "没有激活函数的话": a condition, not a claim. */
@@ -225,17 +236,35 @@ final class Clauses {
         return ZH_CONDITIONS.contains(first) || (negationFirst && (!last || ZH_CONDITION_END.matcher(text).find()));
     }
 
-    /** [start, end) of each segment between breaks, blank ones left out. */
+    /**
+     * [start, end) of each segment between breaks, blank ones left out; no break inside brackets
+     * ("fit(x_train, y_train)") or between digits ("50,000").
+     */
     private static List<int[]> segments(String text) {
         List<int[]> segments = new ArrayList<>();
         Matcher breaks = SEGMENT_BREAK.matcher(text);
         int start = 0;
         while (breaks.find()) {
-            addSegment(segments, text, start, breaks.start());
+            int at = breaks.start();
+            boolean inNumber = at > 0 && at + 1 < text.length() && Character.isDigit(text.charAt(at - 1))
+                    && Character.isDigit(text.charAt(at + 1));
+            if (inNumber || bracketDepth(text, at) > 0) {
+                continue;
+            }
+            addSegment(segments, text, start, at);
             start = breaks.end();
         }
         addSegment(segments, text, start, text.length());
         return segments;
+    }
+
+    private static int bracketDepth(String text, int at) {
+        int depth = 0;
+        for (int i = 0; i < at; i++) {
+            char c = text.charAt(i);
+            depth += c == '(' || c == '[' || c == '（' ? 1 : c == ')' || c == ']' || c == '）' ? -1 : 0;
+        }
+        return Math.max(0, depth);
     }
 
     private static void addSegment(List<int[]> segments, String text, int start, int end) {
@@ -258,7 +287,8 @@ final class Clauses {
             boolean shortNeighbour = (i > 0 && isShort[i - 1]) || (i + 1 < segments.size() && isShort[i + 1]);
             boolean enumerated = (segments.get(i)[0] > 0 && text.charAt(segments.get(i)[0] - 1) == '、')
                     || (segments.get(i)[1] < text.length() && text.charAt(segments.get(i)[1]) == '、');
-            item[i] = isShort[i] && (shortNeighbour || enumerated);
+            int length = length(text.substring(segments.get(i)[0], segments.get(i)[1]));
+            item[i] = (isShort[i] && (shortNeighbour || enumerated)) || (zh && enumerated && length <= ENUMERATED_ZH);
         }
         return item;
     }
@@ -279,13 +309,19 @@ final class Clauses {
             return latin + (int) text.codePoints().filter(Character::isDigit).count() / 3;
         }
         long han = text.codePoints().filter(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN).count();
-        return (int) han + 2 * latin;
+        int numbers = (int) Pattern.compile("\\d+").matcher(text).results().count();
+        return (int) han + 2 * latin + numbers;
     }
 
     private boolean hasVerb(TextAnalysis.Sentence sentence, int start, int end) {
         if (zh) {
-            return sentence.tokens().stream().filter(token -> token.start() >= start && token.end() <= end)
-                    .anyMatch(token -> verbs.contains(token.word()) || analysis.isNegation(token.word()));
+            List<TextAnalysis.Token> tokens = sentence.tokens().stream().filter(t -> t.start() >= start && t.end() <= end).toList();
+            if (tokens.stream().anyMatch(token -> verbs.contains(token.word()) || analysis.isNegation(token.word()))) {
+                return true;
+            }
+            // A segment as long as a clause that holds one of the words clauses are built with (了, 就, 会 ...).
+            String text = sentence.text().substring(start, end);
+            return length(text) >= 8 && ZH_CLAUSE_WORDS.matcher(text).find();
         }
         List<String> words = new ArrayList<>();
         Matcher matcher = LATIN_WORD.matcher(sentence.text().substring(start, end));
