@@ -72,6 +72,23 @@ public final class Grader {
         this.language = language;
     }
 
+    /**
+     * Loads what grading in the language needs (the sentence encoder, the analysers) on a background
+     * thread, so that an interview's first grade does not wait for it while the candidate is typing.
+     */
+    public static void preload(String language) {
+        Thread loader = new Thread(() -> {
+            try {
+                SentenceEncoder.forLanguage(language);
+                Clauses.forLanguage(language);
+            } catch (RuntimeException e) {
+                // The first grade loads again and reports the failure where it can be shown.
+            }
+        }, "grader-preload");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
     /** "zh" when Han characters make up at least {@link #CHINESE_SHARE} of the letters, else "en" ({@code fallback} without letters). */
     public static String languageOf(String text, String fallback) {
         long han = text.codePoints().filter(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN).count();
@@ -85,6 +102,7 @@ public final class Grader {
     /** An answer to the entry's question, against its key points; missed points quote the entry. */
     public GradeResult grade(BankEntry entry, String answer) {
         entry = sameEntry(entry, language);
+        answer = plain(answer); // Markdown emphasis and code marks are not words
         String answerLanguage = languageOf(answer, entry.language());
         BankEntry graded = sameEntry(entry, answerLanguage);
         KeyPoints keyPoints = KeyPoints.of(graded);
@@ -185,6 +203,9 @@ public final class Grader {
 
     /** For calibration: each point's best supporting and contradicting stretch, as text. */
     static String explain(Reading reading, Thresholds limits) {
+        if (reading.units().isEmpty()) {
+            return "    (no asserting stretch)\n";
+        }
         Sides sides = sides(reading, limits);
         StringBuilder text = new StringBuilder();
         int owners = sides.pro()[0].length;
@@ -209,7 +230,8 @@ public final class Grader {
      * @param defence the stronger of that and a denied mistake ("pooling does not reduce the parameters"):
      *     enough to keep the stretch from stating the mistake, not to earn the point
      */
-    private record Sides(double[][] pro, double[][] defence, double[][] con, int[][] nearestContrary, double[] bestDefence) {}
+    private record Sides(double[][] pro, double[][] defence, double[][] con, double[][] anyWrong, int[][] nearestContrary,
+                         double[] bestDefence) {}
 
     /** Which points the reading covers and which mistakes it states, under the thresholds. */
     static Assessment decide(Reading reading, Thresholds limits) {
@@ -237,8 +259,10 @@ public final class Grader {
             double strength = -1;
             for (int o = 0; o < owners; o++) {
                 boolean states = con[u][o] >= limits.contrary() && con[u][o] >= bestDefence[u] + limits.flagMargin();
-                if (o >= points && reading.flagTerm()[u][o - points] && con[u][o] >= defence[u][o]) {
-                    states = true; // the red flag's own words, asserted, nearer its wrong statement than its correction
+                if (o >= points && reading.flagTerm()[u][o - points] && unit.polarity() == model.flagPolarity.get(o - points)
+                        && defence[u][o] < Math.max(con[u][o], sides.anyWrong()[u][o]) + limits.flagMargin()) {
+                    // the red flag's own words, asserted as the mistake asserts them, and not nearer its correction
+                    states = true;
                 }
                 double score = states ? Math.max(con[u][o], 0) + (o >= points ? 0.001 : 0) : -1;
                 if (states && score > strength) {
@@ -291,13 +315,18 @@ public final class Grader {
         double[][] pro = new double[units.size()][owners];
         double[][] defence = new double[units.size()][owners];
         double[][] con = new double[units.size()][owners];
+        double[][] anyWrong = new double[units.size()][owners]; // nearest wrong sentence, whatever the polarity
         int[][] nearestContrary = new int[units.size()][owners];
         double[] bestDefence = new double[units.size()];
         for (int u = 0; u < units.size(); u++) {
             java.util.Arrays.fill(pro[u], -1);
             java.util.Arrays.fill(defence[u], -1);
             java.util.Arrays.fill(con[u], -1);
+            java.util.Arrays.fill(anyWrong[u], -1);
             for (int m = 0; m < model.texts.size(); m++) {
+                if (!model.makesPoint.get(m)) {
+                    anyWrong[u][model.owner.get(m)] = Math.max(anyWrong[u][model.owner.get(m)], reading.similarity()[u][m]);
+                }
                 boolean otherNames = reading.otherNames()[u][m];
                 if (otherNames && !model.makesPoint.get(m)) {
                     continue; // "AND is linearly separable" does not state "XOR is linearly separable"
@@ -351,7 +380,7 @@ public final class Grader {
             }
             bestDefence[u] = java.util.Arrays.stream(defence[u]).max().orElse(-1);
         }
-        return new Sides(pro, defence, con, nearestContrary, bestDefence);
+        return new Sides(pro, defence, con, anyWrong, nearestContrary, bestDefence);
     }
 
     /**
@@ -468,6 +497,7 @@ public final class Grader {
         final Map<Integer, List<Long>> flagSentenceTerms = new java.util.HashMap<>(); // for a red flag: every point's terms in it
         final List<List<TermPattern>> pointTerms = new ArrayList<>();
         final List<List<TermPattern>> flagTerms = new ArrayList<>();
+        final List<Clauses.Polarity> flagPolarity = new ArrayList<>(); // of each red flag's wrong statement
         float[][] vectors;
 
         static ModelSentences of(String key, String language, KeyPoints keyPoints) {
@@ -482,6 +512,12 @@ public final class Grader {
                 pointTerms.add(points.get(p).terms().stream().map(term -> TermPattern.compile(term, analysis)).toList());
                 for (String sentence : points.get(p).assertions()) {
                     addWithParts(sentence, p, clauses);
+                }
+                // The label too, when it is plain: the bank's own short wording of the point ("Dropout
+                // switches units off at random during training"); "Not only for images" is left out.
+                String label = points.get(p).label();
+                if (clauses.polarity(label) == Clauses.Polarity.POSITIVE && !clauses.isShort(label)) {
+                    add(label, p, true, 0, Clauses.Polarity.POSITIVE);
                 }
                 for (int c = 0; c < points.get(p).contrary().size(); c++) {
                     String contrary = points.get(p).contrary().get(c);
@@ -507,6 +543,7 @@ public final class Grader {
                 }
                 flagSentenceTerms.put(texts.size() - 1, masks);
                 flagTerms.add(flag.terms().stream().map(term -> TermPattern.compile(term, analysis)).toList());
+                flagPolarity.add(clauses.polarity(flag.wrong()));
             }
             texts.forEach(text -> names.add(Clauses.names(text)));
             vectors = SentenceEncoder.forLanguage(language).encode(texts);
