@@ -18,6 +18,12 @@ class GraderCalibration {
 
     private record Case(DevSet.Item item, String language, Grader.Reading reading, List<KeyPoint> points) {}
 
+    /** The same from the command line, without Maven: {@code java -cp ... dlbank.interview.GraderCalibration}. */
+    public static void main(String[] args) {
+        System.setProperty("dlbank.calibrate", "true");
+        new GraderCalibration().calibrate();
+    }
+
     @Test
     void calibrate() {
         Assumptions.assumeTrue(Boolean.getBoolean("dlbank.calibrate"));
