@@ -87,7 +87,20 @@
     const bars = document.querySelectorAll('#bars li');
     document.getElementById('digit').textContent = reading ? String(reading.digit) : '–';
     document.getElementById('confidence').textContent = reading ? 'p = ' + reading.probability.toFixed(3) : '';
-    document.getElementById('model-line').textContent = reading ? reading.model : '';
+    // Which model read it; its id set as code.
+    const line = document.getElementById('model-line');
+    line.textContent = '';
+    if (reading) {
+      const text = document.body.dataset.lang === 'zh' ? reading.model_zh : reading.model;
+      text.split('task/mnist-cnn').forEach((part, i) => {
+        if (i > 0) {
+          const code = document.createElement('code');
+          code.textContent = 'task/mnist-cnn';
+          line.append(code);
+        }
+        line.append(part);
+      });
+    }
     bars.forEach((item, digit) => {
       const p = reading ? reading.probabilities[digit] : 0;
       item.querySelector('.fill').style.width = (100 * p).toFixed(1) + '%';

@@ -44,6 +44,12 @@ public final class TerminalMarkdown {
                 i++;
             } else if (trimmed.startsWith("```")) {
                 i = codeBlock(lines, i + 1, out);
+            } else if (trimmed.equals("$$")) {
+                // A display formula (LaTeX, which the page renders with KaTeX): its source, set like code.
+                i = mathBlock(lines, i + 1, out);
+            } else if (trimmed.startsWith("$$") && trimmed.endsWith("$$") && trimmed.length() > 4) {
+                out.add(style(CODE, "    " + trimmed.substring(2, trimmed.length() - 2).strip()));
+                i++;
             } else if (trimmed.startsWith("#")) {
                 heading(trimmed, out);
                 i++;
@@ -77,7 +83,7 @@ public final class TerminalMarkdown {
 
     private static boolean isParagraphLine(String line) {
         String trimmed = line.strip();
-        return !trimmed.isEmpty() && !trimmed.startsWith("```") && !trimmed.startsWith("#") && !trimmed.startsWith("|")
+        return !trimmed.isEmpty() && !trimmed.startsWith("```") && !trimmed.startsWith("$$") && !trimmed.startsWith("#") && !trimmed.startsWith("|")
                 && !trimmed.startsWith(">") && !BULLET.matcher(line).matches() && !ORDERED.matcher(line).matches();
     }
 
@@ -116,6 +122,15 @@ public final class TerminalMarkdown {
         int i = start;
         while (i < lines.length && !lines[i].strip().startsWith("```")) {
             out.add(style(CODE, "    " + lines[i]));
+            i++;
+        }
+        return i + 1;
+    }
+
+    private int mathBlock(String[] lines, int start, List<String> out) {
+        int i = start;
+        while (i < lines.length && !lines[i].strip().equals("$$")) {
+            out.add(style(CODE, "    " + lines[i].strip()));
             i++;
         }
         return i + 1;

@@ -8,6 +8,7 @@ import dlbank.experiment.Result;
 import dlbank.experiment.RunConfig;
 import dlbank.report.ReportWriter;
 import dlbank.report.RunDirectory;
+import dlbank.train.StepGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,24 +57,32 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR")
     Path out;
 
+    @Option(names = "--profile")
+    boolean profile;
+
+    @Option(names = "--extra-seconds", paramLabel = "S", defaultValue = "180")
+    double extraSeconds;
+
     @Override
     public Integer call() {
-        if (steps < 1 || warmup < 0 || repeats < 1 || batchSize < 1) {
+        if (steps < 2 || warmup < 0 || repeats < 1 || batchSize < 1 || extraSeconds < 0) {
             throw UserException.usage("error.bench.settings");
         }
         PrintWriter console = spec.commandLine().getOut();
         long begin = System.nanoTime();
+        long skippedBefore = StepGuard.skippedInProcess();
         Device target = device.resolve();
         BenchSubject subject = BenchSubject.of(id, root.dataHome(), console::println);
         Path dir = out != null ? RunDirectory.prepareUserFolder(out) : RunDirectory.create("bench/" + id);
-        Result result = ThroughputBench.run(subject, new ThroughputBench.Settings(steps, warmup, repeats, batchSize, seed),
-                target, TerminalProgress.forConsole(console), line -> {
+        Result result = ThroughputBench.run(subject, new ThroughputBench.Settings(steps, warmup, repeats, batchSize, seed,
+                        extraSeconds, profile), target, TerminalProgress.forConsole(console), line -> {
                     console.println(line);
                     console.flush();
-                });
+                }, dir);
         RunConfig runConfig = new RunConfig(seed, null, batchSize, false, device.device, 0, Map.of());
         Map<String, Object> report = ReportWriter.write(dir, "bench/" + id, "training throughput of " + id,
-                List.of(id), runConfig, result, target.toString(), (System.nanoTime() - begin) / 1e9);
+                List.of(id), runConfig, result, target.toString(), (System.nanoTime() - begin) / 1e9,
+                StepGuard.skippedInProcess() - skippedBefore);
         console.println("report: " + dir.resolve("report.json") + (report.containsKey("peak_rss_mb")
                 ? " (peak RSS " + report.get("peak_rss_mb") + " MB)" : ""));
         return 0;

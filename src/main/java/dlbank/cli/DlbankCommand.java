@@ -19,7 +19,8 @@ import java.nio.file.Path;
 @Command(name = "dlbank", mixinStandardHelpOptions = true, version = "dlbank 0.1.0",
         subcommands = {ListCommand.class, ShowCommand.class, SearchCommand.class, QuizCommand.class,
                 GradeCommand.class, InterviewCommand.class,
-                RunCommand.class, PredictCommand.class, BenchCommand.class, DataCommand.class, ServeCommand.class,
+                RunCommand.class, PredictCommand.class, BenchCommand.class, DataCommand.class, DoctorCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DlbankCommand implements Runnable {
 

@@ -30,6 +30,9 @@ final class RunSummary {
             }
             out.printf("  %-32s %s%n", metric.getKey(), format(((Number) metric.getValue()).doubleValue()));
         }
+        if (report.get("skipped_steps") instanceof Number skipped) {
+            out.println("  " + Messages.get("summary.skipped-steps", skipped.longValue()));
+        }
         printClaims(out, report);
         out.println();
         out.println(Messages.get("summary.report", runDir.resolve("report.json")));

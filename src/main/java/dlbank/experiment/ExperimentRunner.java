@@ -6,6 +6,8 @@ import dlbank.data.DataHome;
 import dlbank.report.AtomicFiles;
 import dlbank.report.ReportWriter;
 import dlbank.report.RunDirectory;
+import dlbank.train.Devices;
+import dlbank.train.StepGuard;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,9 +32,21 @@ public final class ExperimentRunner {
                                           Device device) {
         RunContext context = new RunContext(config, runDir, progress, dataHome, device, resuming);
         long begin = System.nanoTime();
+        long skippedBefore = StepGuard.skippedInProcess();
         Result result;
         try {
-            result = experiment.run(context);
+            result = Devices.withoutGradMode(() -> {
+                try {
+                    return experiment.run(context);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new Wrapped(e);
+                }
+            });
+        } catch (Wrapped wrapped) {
+            forgetIfEmpty(runDir, createdForThisRun && !resuming);
+            throw new IllegalStateException(experiment.id() + " failed: " + wrapped.getCause(), wrapped.getCause());
         } catch (UserException | java.io.UncheckedIOException e) {
             // A user's error, or a file that cannot be written or read (a full disk): one line, not a bug.
             forgetIfEmpty(runDir, createdForThisRun && !resuming);
@@ -42,10 +56,18 @@ public final class ExperimentRunner {
             throw new IllegalStateException(experiment.id() + " failed: " + e, e);
         }
         double wallSeconds = (System.nanoTime() - begin) / 1e9;
-        Map<String, Object> report = ReportWriter.write(runDir, experiment, config, result, device.toString(), wallSeconds);
+        Map<String, Object> report = ReportWriter.write(runDir, experiment, config, result, device.toString(), wallSeconds,
+                StepGuard.skippedInProcess() - skippedBefore);
         // A finished run keeps its model; the per-epoch checkpoint was only for resuming.
         AtomicFiles.deleteTreeQuietly(RunContext.checkpointDir(runDir));
         return report;
+    }
+
+    /** A checked exception of the experiment, carried through the grad-mode wrapper. */
+    private static final class Wrapped extends RuntimeException {
+        Wrapped(Exception cause) {
+            super(cause);
+        }
     }
 
     /**

@@ -7,14 +7,16 @@ import java.util.Map;
 
 /**
  * What an experiment returns: its effective configuration, final metrics, per-epoch history (one row
- * per epoch, the rows of metrics.csv), the artifacts it wrote, and its claims.
+ * per epoch, the rows of metrics.csv), the artifacts it wrote, its claims, and tables of rows that are
+ * neither metrics nor epochs (a profile of the training step), kept in report.json under "tables".
  */
 public record Result(
         Map<String, Object> config,
         Map<String, Double> metrics,
         List<Map<String, Object>> history,
         List<String> artifacts,
-        List<Claim> claims) {
+        List<Claim> claims,
+        Map<String, List<Map<String, Object>>> tables) {
 
     public static Builder builder() {
         return new Builder();
@@ -27,6 +29,7 @@ public record Result(
         private final List<Map<String, Object>> history = new ArrayList<>();
         private final List<String> artifacts = new ArrayList<>();
         private final List<Claim> claims = new ArrayList<>();
+        private final Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
 
         public Builder config(String key, Object value) {
             config.put(key, value);
@@ -53,9 +56,15 @@ public record Result(
             return this;
         }
 
+        public Builder table(String name, List<Map<String, Object>> rows) {
+            tables.put(name, List.copyOf(rows));
+            return this;
+        }
+
         public Result build() {
             return new Result(new LinkedHashMap<>(config),
-                    new LinkedHashMap<>(metrics), List.copyOf(history), List.copyOf(artifacts), List.copyOf(claims));
+                    new LinkedHashMap<>(metrics), List.copyOf(history), List.copyOf(artifacts), List.copyOf(claims),
+                    new LinkedHashMap<>(tables));
         }
     }
 }

@@ -6,6 +6,8 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.core.Linear;
 
+import java.util.List;
+
 /**
  * Counts the multiply-adds of one forward pass of an initialised sequential block for one example:
  * a convolution costs output positions x output channels x kernel area x input channels, a dense
@@ -20,17 +22,28 @@ public final class MultiplyAdds {
     /** @param singleInput the shape of a batch of one, e.g. (1, 1, 28, 28) */
     public static long forward(SequentialBlock block, Shape singleInput) {
         long total = 0;
+        for (long count : perChild(block, singleInput)) {
+            total += count;
+        }
+        return total;
+    }
+
+    /** The multiply-adds of each child, in order (0 for activations, pooling, reshapes). */
+    public static long[] perChild(SequentialBlock block, Shape singleInput) {
+        List<Block> children = block.getChildren().values();
+        long[] counts = new long[children.size()];
         Shape shape = singleInput;
-        for (Block child : block.getChildren().values()) {
+        for (int i = 0; i < counts.length; i++) {
+            Block child = children.get(i);
             Shape output = child.getOutputShapes(new Shape[] {shape})[0];
             if (child instanceof Convolution || child instanceof Linear) {
                 Shape weight = child.getParameters().get("weight").getArray().getShape(); // (out, in, kernel...)
                 // Every output value is one dot product of length in x kernel area.
-                total += output.size() * (weight.size() / weight.get(0));
+                counts[i] = output.size() * (weight.size() / weight.get(0));
             }
             shape = output;
         }
-        return total;
+        return counts;
     }
 
     /**

@@ -209,6 +209,33 @@ public final class TextClassifier extends AbstractBlock {
         return new NDList(logit, weights);
     }
 
+    /*
+     * The forward pass of a one-direction classifier with last-step pooling, in the pieces the step
+     * profile of `dlbank bench --profile` times one by one (logitAndWeights runs them together).
+     */
+
+    /** (N, L) ids -> (N, L, E) embedded words. */
+    public NDArray embedTokens(ParameterStore store, NDArray ids, boolean training) {
+        return embed(ids.toType(DataType.INT64, false), store.getValue(embedding, ids.getDevice(), training));
+    }
+
+    /** (N, L, E) words -> (N, L, H) the forward recurrent layer's states. */
+    public NDArray recurrentStates(ParameterStore store, NDArray words, boolean training) {
+        return run(store, forward, words, config.dropout(), training);
+    }
+
+    /** Each review's state at its last real token: (N, L, H) -> (N, H). */
+    public static NDArray lastStates(NDArray ids, NDArray states) {
+        NDArray lengths = ids.gt(0).toType(DataType.FLOAT32, false).sum(new int[] {1}, true).maximum(1);
+        NDArray positions = ids.getManager().arange(ids.getShape().get(1)).toType(DataType.FLOAT32, false);
+        return weightedSum(states, positions.expandDims(0).eq(lengths.sub(1)).toType(DataType.FLOAT32, false));
+    }
+
+    /** (N, H) pooled states -> (N, 1) logits. */
+    public NDArray outputLogits(ParameterStore store, NDArray pooled, boolean training) {
+        return output.forward(store, new NDList(dropout(pooled, config.dropout(), training)), training).singletonOrThrow();
+    }
+
     private static NDArray dropout(NDArray x, float rate, boolean training) {
         return rate > 0 && training ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
     }

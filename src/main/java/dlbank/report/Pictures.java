@@ -18,7 +18,8 @@ import java.util.List;
  */
 public final class Pictures {
 
-    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    /** Readable where the page shows a grid at about half its size. */
+    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 18);
 
     private Pictures() {}
 
@@ -79,8 +80,8 @@ public final class Pictures {
     public static void grid(Path file, String title, List<Tile> tiles, int columns, int scale) {
         int tileWidth = tiles.isEmpty() ? 28 * scale : tiles.get(0).width() * scale;
         int tileHeight = tiles.isEmpty() ? 28 * scale : tiles.get(0).height() * scale;
-        int cellWidth = Math.max(tileWidth, 90) + 10;
-        int cellHeight = tileHeight + 30;
+        int cellWidth = Math.max(tileWidth, 120) + 10;
+        int cellHeight = tileHeight + 36;
         int rows = Math.max(1, (tiles.size() + columns - 1) / columns);
         BufferedImage image = canvas(columns * cellWidth + 10, 40 + rows * cellHeight);
         Graphics2D g = graphics(image);
@@ -98,7 +99,7 @@ public final class Pictures {
                 }
             }
             g.setColor(Color.BLACK);
-            centred(g, tile.caption(), x0 + tileWidth / 2, y0 + tileHeight + 16);
+            centred(g, tile.caption(), x0 + tileWidth / 2, y0 + tileHeight + 22);
         }
         g.dispose();
         write(file, image);

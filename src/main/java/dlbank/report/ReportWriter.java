@@ -24,13 +24,19 @@ public final class ReportWriter {
 
     /** Writes the files and returns the report as written into report.json. */
     public static Map<String, Object> write(Path dir, Experiment experiment, RunConfig config, Result result,
-                                            String device, double wallSeconds) {
-        return write(dir, experiment.id(), experiment.title(), experiment.questions(), config, result, device, wallSeconds);
+                                            String device, double wallSeconds, long skippedSteps) {
+        return write(dir, experiment.id(), experiment.title(), experiment.questions(), config, result, device, wallSeconds,
+                skippedSteps);
     }
 
-    /** As above, for runs that are not registered experiments (the benchmark). */
+    /**
+     * As above, for runs that are not registered experiments (the benchmark).
+     *
+     * @param skippedSteps optimizer updates skipped during the run because a gradient was NaN or infinite
+     *                     ({@link dlbank.train.StepGuard}); figures can then differ from a machine that skipped none
+     */
     public static Map<String, Object> write(Path dir, String id, String title, List<String> questions, RunConfig config,
-                                            Result result, String device, double wallSeconds) {
+                                            Result result, String device, double wallSeconds, long skippedSteps) {
         List<String> artifacts = new ArrayList<>(result.artifacts());
         if (!result.history().isEmpty()) {
             AtomicFiles.writeString(dir.resolve("metrics.csv"), toCsv(result.history()));
@@ -51,8 +57,13 @@ public final class ReportWriter {
         report.put("default_setting", config.isDefaultSetting());
         report.put("metrics", result.metrics());
         report.put("claims", claims(result.claims()));
+        if (!result.tables().isEmpty()) {
+            report.put("tables", result.tables());
+        }
         report.put("artifacts", artifacts);
+        report.put("skipped_steps", skippedSteps);
         report.put("versions", versions());
+        report.put("machine", Machine.describe());
         report.put("device", device);
         report.put("wall_seconds", Math.round(wallSeconds * 10) / 10.0);
         peakResidentMegabytes().ifPresent(peak -> report.put("peak_rss_mb", peak));

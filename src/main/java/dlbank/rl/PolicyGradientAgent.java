@@ -18,6 +18,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import dlbank.train.CheckpointedAdam;
+import dlbank.train.StepGuard;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class PolicyGradientAgent implements AutoCloseable {
     private final Model model;
     private final Trainer trainer;
     private final ParameterStore store;
+    private final StepGuard guard = StepGuard.of("", null);
 
     public PolicyGradientAgent(Settings settings, long seed, Device device) {
         this.settings = settings;
@@ -227,7 +229,7 @@ public final class PolicyGradientAgent implements AutoCloseable {
                 NDArray loss = policyLoss.sub(entropy.mul(settings.entropyBonus())).add(valueLoss);
                 collector.backward(loss);
             }
-            trainer.step();
+            guard.step(trainer, x.getShape());
             return new double[] {policyLoss.getFloat(), valueLoss.getFloat(), entropy.getFloat()};
         }
     }

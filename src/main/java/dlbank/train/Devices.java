@@ -2,7 +2,10 @@ package dlbank.train;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import dlbank.UserException;
+
+import java.util.function.Supplier;
 
 /** Turns the {@code --device} option into a DJL device. */
 public final class Devices {
@@ -26,5 +29,26 @@ public final class Devices {
             }
             default -> throw UserException.usage("error.device.unknown", option);
         };
+    }
+
+    /**
+     * Runs {@code work} with libtorch's grad mode off on this thread, and restores it after.
+     *
+     * <p>Grad mode is a per-thread switch in libtorch. DJL turns it off on the thread that loads the
+     * engine and turns it on only while a {@code GradientCollector} is open; every other thread starts
+     * with libtorch's default, on. Under it, in-place updates of weights outside a collector (hand-made
+     * optimizer steps, weight surgery) fail with "a leaf Variable that requires grad is being used in
+     * an in-place operation", and inference records graphs it never uses. A run must behave the same
+     * on the command line's main thread and on the page's worker thread, so both go through here.
+     */
+    public static <T> T withoutGradMode(Supplier<T> work) {
+        Engine.getInstance(); // loads the natives that JniUtils calls into
+        boolean before = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return work.get();
+        } finally {
+            JniUtils.setGradMode(before);
+        }
     }
 }

@@ -99,9 +99,14 @@ public final class FitLoop {
         }
     }
 
-    /** One finished epoch. */
+    /**
+     * One finished epoch. {@code seconds} is the training pass alone; {@code validationSeconds} the
+     * validation pass after it, and {@code gcSeconds} the JVM's garbage collection during the training
+     * pass (NaN in rows written before these were kept).
+     */
     public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
-                             double validationAccuracy, double seconds, double examplesPerSecond) {
+                             double validationAccuracy, double seconds, double examplesPerSecond,
+                             double validationSeconds, double gcSeconds) {
         public Map<String, Object> toRow() {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", epoch);
@@ -116,13 +121,18 @@ public final class FitLoop {
             }
             row.put("seconds", seconds);
             row.put("examples_per_second", examplesPerSecond);
+            if (!Double.isNaN(validationSeconds)) {
+                row.put("validation_seconds", validationSeconds);
+                row.put("gc_seconds", gcSeconds);
+            }
             return row;
         }
 
         static EpochStats fromRow(Map<String, Object> row) {
             return new EpochStats(((Number) row.get("epoch")).intValue(), number(row, "train_loss"),
                     number(row, "train_accuracy"), number(row, "validation_loss"),
-                    number(row, "validation_accuracy"), number(row, "seconds"), number(row, "examples_per_second"));
+                    number(row, "validation_accuracy"), number(row, "seconds"), number(row, "examples_per_second"),
+                    number(row, "validation_seconds"), number(row, "gc_seconds"));
         }
 
         private static double number(Map<String, Object> row, String key) {
@@ -139,6 +149,13 @@ public final class FitLoop {
 
     /** Batches between two reads of the running loss and accuracy (and the NaN check). */
     static final int READ_EVERY = 20;
+    /** ... or this long, whichever comes first: a live view (the page's curve) wants news every second. */
+    static final long READ_AFTER_NANOS = 500_000_000L;
+
+    /** True when the running figures should be read back now. */
+    static boolean readDue(long batchesSinceRead, long lastReadNanos, boolean lastBatch) {
+        return lastBatch || batchesSinceRead >= READ_EVERY || System.nanoTime() - lastReadNanos >= READ_AFTER_NANOS;
+    }
 
     private final Trainer trainer;
     private final CheckpointedAdam optimizer;
@@ -148,6 +165,7 @@ public final class FitLoop {
     private BatchTransform transform;
     private Runnable afterStep;
     private Penalty penalty;
+    private StepGuard guard;
 
     /**
      * @param trainer a DJL trainer built with {@code optimizer} as its optimizer
@@ -160,6 +178,18 @@ public final class FitLoop {
         this.scorer = scorer;
         this.progress = progress;
         this.unit = unit;
+        this.guard = StepGuard.of("", progress);
+    }
+
+    /** Steps through {@code stepGuard} from now on ({@link StepGuard#off()}: every update applied, NaN or not). */
+    public FitLoop withStepGuard(StepGuard stepGuard) {
+        this.guard = stepGuard;
+        return this;
+    }
+
+    /** Updates skipped so far because a gradient was NaN or infinite. */
+    public long skippedSteps() {
+        return guard.skipped();
     }
 
     /** Applies {@code batchTransform} to every training batch from now on. */
@@ -210,11 +240,14 @@ public final class FitLoop {
         boolean stoppedEarly = false;
         for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
             long begin = System.nanoTime();
+            double gcBefore = gcSeconds();
             double[] lossAndAccuracy = trainEpoch(train, settings, epoch, Long.MAX_VALUE, checkpoint);
             double seconds = (System.nanoTime() - begin) / 1e9;
+            double gc = gcSeconds() - gcBefore;
+            long validationBegin = System.nanoTime();
             Evaluation held = evaluate(validation, Math.max(settings.batchSize(), 500));
             EpochStats stats = new EpochStats(epoch, lossAndAccuracy[0], lossAndAccuracy[1], held.loss(),
-                    held.accuracy(), seconds, train.size() / seconds);
+                    held.accuracy(), seconds, train.size() / seconds, (System.nanoTime() - validationBegin) / 1e9, gc);
             history.add(stats);
             progress.info(Messages.get("progress.epoch", epoch, settings.epochs()) + (scorer == null
                     ? String.format("  loss %.4f  val_loss %.4f  %.1f s  %,.0f %s/s",
@@ -303,7 +336,9 @@ public final class FitLoop {
             NDArray correctSum = epochManager.zeros(new Shape(), DataType.FLOAT32);
             double[] read = {0, 0};
             long lastRead = 0;
+            long counted = 0; // examples of the steps that were applied
             long begin = System.nanoTime();
+            long lastReadNanos = begin;
             for (long batch = 0; batch < batches; batch++) {
                 long from = batch * settings.batchSize();
                 long to = Math.min(size, from + settings.batchSize());
@@ -323,16 +358,22 @@ public final class FitLoop {
                         loss = trainer.getLoss().evaluate(new NDList(y), new NDList(output));
                         collector.backward(penalty == null ? loss : loss.add(penalty.of(batchManager)));
                     }
-                    trainer.step();
-                    if (afterStep != null) {
-                        afterStep.run();
-                    }
-                    lossSum.addi(loss.mul(to - from));
-                    if (scorer != null) {
-                        correctSum.addi(scorer.correct(output, y).toType(DataType.FLOAT32, false));
+                    // A step whose gradients are not finite is skipped and leaves the running figures alone.
+                    if (guard.step(trainer, x.getShape())) {
+                        if (afterStep != null) {
+                            afterStep.run();
+                        }
+                        lossSum.addi(loss.mul(to - from));
+                        if (scorer != null) {
+                            correctSum.addi(scorer.correct(output, y).toType(DataType.FLOAT32, false));
+                        }
+                        counted += to - from;
+                    } else if (guard.exhausted()) {
+                        throw new TrainingDivergedException(guard.inARow(), epoch, batch + 1, lastGood(checkpoint, epoch));
                     }
                 }
-                if (batch + 1 - lastRead >= READ_EVERY || batch + 1 == batches) {
+                if (readDue(batch + 1 - lastRead, lastReadNanos, batch + 1 == batches)) {
+                    lastReadNanos = System.nanoTime();
                     read[0] = lossSum.getFloat();
                     read[1] = correctSum.getFloat();
                     if (!Double.isFinite(read[0])) {
@@ -343,12 +384,12 @@ public final class FitLoop {
                     long seen = Math.min(size, lastRead * settings.batchSize());
                     double rate = seen / ((System.nanoTime() - begin) / 1e9);
                     bar.update(lastRead, scorer == null
-                            ? String.format("loss %.4f %,.0f %s/s", read[0] / seen, rate, unit)
-                            : String.format("loss %.4f acc %.2f%% %,.0f %s/s", read[0] / seen, 100 * read[1] / seen,
+                            ? String.format("loss %.4f %,.0f %s/s", read[0] / Math.max(1, counted), rate, unit)
+                            : String.format("loss %.4f acc %.2f%% %,.0f %s/s", read[0] / Math.max(1, counted), 100 * read[1] / Math.max(1, counted),
                                     rate, unit));
                 }
             }
-            return new double[] {read[0] / size, scorer == null ? Double.NaN : read[1] / size};
+            return new double[] {read[0] / counted, scorer == null ? Double.NaN : read[1] / counted};
         }
     }
 
@@ -378,6 +419,15 @@ public final class FitLoop {
 
     private static double count(NDArray scalar) {
         return scalar.toType(DataType.FLOAT64, false).getDouble();
+    }
+
+    /** The JVM's total garbage-collection time so far, in seconds. */
+    private static double gcSeconds() {
+        long millis = 0;
+        for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, collector.getCollectionTime());
+        }
+        return millis / 1e3;
     }
 
     /** A permutation of 0..size-1 that depends only on the seed and the epoch. */

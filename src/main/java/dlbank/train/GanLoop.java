@@ -68,6 +68,8 @@ public final class GanLoop {
      */
     private final List<Parameter> discriminatorWeights;
     private final Block average;
+    private final StepGuard generatorGuard;
+    private final StepGuard discriminatorGuard;
 
     /**
      * @param average a generator of the same architecture that follows an exponential moving average
@@ -84,6 +86,13 @@ public final class GanLoop {
         this.discriminatorWeights = discriminator.getModel().getBlock().getParameters().values().stream()
                 .filter(Parameter::requiresGradient).toList();
         this.average = average;
+        this.generatorGuard = StepGuard.of(Messages.get("progress.network.generator"), progress);
+        this.discriminatorGuard = StepGuard.of(Messages.get("progress.network.discriminator"), progress);
+    }
+
+    /** Updates of either network skipped so far because a gradient was NaN or infinite. */
+    public long skippedSteps() {
+        return generatorGuard.skipped() + discriminatorGuard.skipped();
     }
 
     /** @param real (N, 1, 28, 28) real images scaled to [-1, 1], on the device */
@@ -140,13 +149,19 @@ public final class GanLoop {
             NDArray sums = epochManager.zeros(new Shape(4), DataType.FLOAT32);
             double[] read = new double[4];
             long lastRead = 0;
+            long lastReadNanos = System.nanoTime();
             for (long batch = 0; batch < batches; batch++) {
                 try (NDManager batchManager = epochManager.newSubManager()) {
                     long from = batch * settings.batchSize();
                     NDArray images = shuffled.get(batchManager, new NDIndex().addSliceDim(from, from + settings.batchSize()));
                     sums.addi(step(images, batchManager));
                 }
-                if (batch + 1 - lastRead >= FitLoop.READ_EVERY || batch + 1 == batches) {
+                if (generatorGuard.exhausted() || discriminatorGuard.exhausted()) {
+                    throw new TrainingDivergedException(Math.max(generatorGuard.inARow(), discriminatorGuard.inARow()),
+                            epoch, batch + 1, Messages.text("error.diverged.gan-checkpoint", settings.checkpointDir()));
+                }
+                if (FitLoop.readDue(batch + 1 - lastRead, lastReadNanos, batch + 1 == batches)) {
+                    lastReadNanos = System.nanoTime();
                     float[] values = sums.toFloatArray();
                     lastRead = batch + 1;
                     for (int i = 0; i < 4; i++) {
@@ -191,7 +206,7 @@ public final class GanLoop {
             realScore = realLogits.getNDArrayInternal().sigmoid().mean();
             fakeScore = fakeLogits.getNDArrayInternal().sigmoid().mean();
         }
-        discriminator.step();
+        discriminatorGuard.step(discriminator, real.getShape());
         return NDArrays.stack(new NDList(loss, realScore, fakeScore));
     }
 
@@ -211,8 +226,10 @@ public final class GanLoop {
         } finally {
             discriminatorWeights.forEach(parameter -> parameter.freeze(false));
         }
-        generator.step();
-        updateAverage();
+        // The average follows the generator's updates only: a skipped step leaves both as they were.
+        if (generatorGuard.step(generator, new Shape(batch, latent))) {
+            updateAverage();
+        }
         return loss;
     }
 

@@ -31,6 +31,15 @@ public final class StepLoop {
      * @return the number of steps taken
      */
     public static int train(Trainer trainer, FitLoop.Data data, int batchSize, int steps, long seed, Listener listener) {
+        return train(trainer, data, batchSize, steps, seed, listener, StepGuard.of("", null));
+    }
+
+    /**
+     * As above, each update through {@code guard}: a step whose gradients are not finite is skipped
+     * (still counted as a step), and the run stops like a diverged one once the guard is exhausted.
+     */
+    public static int train(Trainer trainer, FitLoop.Data data, int batchSize, int steps, long seed, Listener listener,
+                            StepGuard guard) {
         long size = data.size();
         int batch = (int) Math.min(batchSize, size);
         long perPass = size / batch; // the last incomplete batch of a pass is dropped: every step sees batch examples
@@ -53,10 +62,10 @@ public final class StepLoop {
                             collector.backward(value);
                             loss = value.getFloat();
                         }
-                        trainer.step();
+                        guard.step(trainer, x.getShape());
                     }
                     step++;
-                    if (!Double.isFinite(loss) || !listener.after(step, loss)) {
+                    if (!Double.isFinite(loss) || guard.exhausted() || !listener.after(step, loss)) {
                         return step;
                     }
                 }

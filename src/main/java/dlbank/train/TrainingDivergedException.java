@@ -11,4 +11,9 @@ public final class TrainingDivergedException extends UserException {
         super(DIVERGED, "error.diverged", Messages.text(Double.isNaN(loss) ? "error.diverged.nan" : "error.diverged.infinite"),
                 epoch, firstBatch, lastBatch, lastGood);
     }
+
+    /** {@code inARow} updates in a row were skipped for NaN or infinite gradients ({@link StepGuard}). */
+    public TrainingDivergedException(int inARow, int epoch, long batch, Messages.Text lastGood) {
+        super(DIVERGED, "error.diverged.skipped", inARow, epoch, batch, lastGood);
+    }
 }

@@ -4,6 +4,7 @@ import dlbank.data.DigitImage;
 import dlbank.experiment.task.MnistCnnTask;
 import dlbank.predict.DigitReader;
 import dlbank.report.ModelChoice;
+import dlbank.train.Devices;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -35,10 +36,11 @@ final class DrawPage {
         StringBuilder body = new StringBuilder("<h1>").append(say(lang, "Draw a digit", "写一个数字")).append("</h1>\n");
         body.append("<p class=\"lead\">").append(say(lang,
                 "Draw with the mouse, a pen or a finger. The picture is brought to MNIST's form (cropped to the ink, "
-                        + "20 px, centred by mass in 28x28) and read by the saved task/mnist-cnn model, as "
-                        + "'dlbank predict task/mnist-cnn' reads a file.",
+                        + "20 px, centred by mass in 28x28) and read by the saved <code>task/mnist-cnn</code> model, as "
+                        + "<code>dlbank predict task/mnist-cnn</code> reads a file.",
                 "用鼠标、手写笔或手指写。图片先被处理成 MNIST 的样子（裁剪到笔迹、缩放到 20 像素、在 28×28 中按质心居中），"
-                        + "再由保存的 task/mnist-cnn 模型识别，和 dlbank predict task/mnist-cnn 读取文件一样。")).append("</p>\n");
+                        + "再由保存的 <code>task/mnist-cnn</code> 模型识别，和 <code>dlbank predict task/mnist-cnn</code> 读取文件一样。"))
+                .append("</p>\n");
         if (!hasModel) {
             body.append("<div class=\"notice\" id=\"no-model\"><p>").append(say(lang,
                     "No trained MNIST model is saved yet. Train one here: the full run (about a minute) reads digits well; "
@@ -76,15 +78,33 @@ final class DrawPage {
         }
         ModelChoice choice = ModelChoice.of(MnistCnnTask.ID, null);
         String name = ctx.header("X-File-Name") != null ? "upload" : "drawing";
-        DigitReader.Reading reading = DigitReader.read(choice.modelDir(),
-                List.of(new DigitReader.Picture(name, DigitImage.decode(image, name, MAX_UPLOAD_PIXELS))), site.device()).get(0);
+        DigitReader.Picture picture = new DigitReader.Picture(name, DigitImage.decode(image, name, MAX_UPLOAD_PIXELS));
+        DigitReader.Reading reading = Devices.withoutGradMode(() ->
+                DigitReader.read(choice.modelDir(), List.of(picture), site.device())).get(0);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("digit", reading.digit());
         json.put("probability", reading.probabilities()[reading.digit()]);
         json.put("probabilities", reading.probabilities());
         json.put("input", reading.input());
-        json.put("model", choice.description());
+        json.put("model", modelLine(choice, "en"));
+        json.put("model_zh", modelLine(choice, "zh"));
         Json.send(ctx, 200, json);
+    }
+
+    /** Which model read the digit, in words: its run's mode, when it finished and its test accuracy; no server path. */
+    @SuppressWarnings("unchecked")
+    static String modelLine(ModelChoice choice, String language) {
+        boolean zh = language.equals("zh");
+        java.nio.file.Path run = choice.modelDir().getParent();
+        if (run == null || !dlbank.report.RunDirectory.isFinished(run)) {
+            return zh ? "模型：task/mnist-cnn 保存的模型" : "Model: the saved task/mnist-cnn model";
+        }
+        Map<String, Object> report = dlbank.report.RunDirectory.readReport(run);
+        boolean quick = "quick".equals(report.get("mode"));
+        Object accuracy = ((Map<String, Object>) report.getOrDefault("metrics", Map.of())).get("test_accuracy");
+        String name = run.getFileName().toString();
+        return zh ? "模型：task/mnist-cnn 的" + (quick ? "快速运行" : "完整运行") + "（" + name + "），测试准确率 " + Html.number(accuracy)
+                : "Model: task/mnist-cnn's " + (quick ? "quick run" : "full run") + " (" + name + "), test accuracy " + Html.number(accuracy);
     }
 
     /** The body, refused with 413 past the limit: by its declared length first, then by what arrives. */

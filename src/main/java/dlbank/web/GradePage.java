@@ -36,13 +36,17 @@ final class GradePage {
         BankEntry entry = site.entry(id, lang).orElseThrow(() -> WebError.notFound("entry " + id));
         String answer = ctx.formParam("answer") == null ? "" : ctx.formParam("answer").strip();
         if (answer.isEmpty()) {
-            throw WebError.badRequest("no answer to grade: write it in the form first", "没有可评分的回答：请先在表单里写下回答");
+            ctx.attribute(WebServer.RENDERED, true);
+            ctx.status(400).html(ErrorPage.render(lang, 400, "There is no answer to grade: write it in the form first.",
+                    "没有可评分的回答：请先在表单里写下你的回答。", "/entry/" + entry.id() + "#try-first",
+                    say(lang, "Back to the question", "回到这道题")));
+            return;
         }
         if (answer.length() > MAX_ANSWER_CHARS) {
             throw new WebError(413, "the answer is longer than " + MAX_ANSWER_CHARS + " characters",
                     "回答超过了 " + MAX_ANSWER_CHARS + " 个字符");
         }
-        GradeResult result = new Grader(lang.code()).grade(entry, answer);
+        GradeResult result = site.grader(lang.code()).grade(entry, answer);
         ctx.html(render(entry, lang, answer, result));
     }
 
@@ -50,8 +54,20 @@ final class GradePage {
         StringBuilder body = new StringBuilder("<article class=\"entry\">\n<p class=\"crumbs\"><a href=\"/entry/")
                 .append(esc(entry.id())).append("\">").append(esc(entry.number() + ". " + entry.title())).append("</a></p>\n")
                 .append("<h1>").append(say(lang, "Your answer, graded", "你的回答的评分")).append("</h1>\n")
-                .append("<p class=\"score\"><span class=\"score-number\">").append(result.score())
-                .append("</span> / 100</p>\n<p class=\"lead\">").append(say(lang,
+                .append(resultHtml(result, lang, "h2"));
+        body.append("<h2>").append(say(lang, "Try again", "再答一次")).append("</h2>\n")
+                .append(form(entry, lang, answer)).append("</article>\n");
+        return Html.page(lang, say(lang, "Graded: ", "评分：") + entry.title(), "bank", body.toString(), null);
+    }
+
+    /**
+     * A grade as HTML: the score, the mistakes stated, the points made and missed. Also the interview's.
+     * Text quoted from the bank (its key points and sentences) is marked {@code bank-text}: it follows the
+     * bank's own conventions (English terms in parentheses), which GlossaryTest checks.
+     */
+    static String resultHtml(GradeResult result, Lang lang, String heading) {
+        StringBuilder body = new StringBuilder("<div class=\"grade\">\n<p class=\"score\"><span class=\"score-number\">")
+                .append(result.score()).append("</span> / 100</p>\n<p class=\"lead\">").append(say(lang,
                         "The covered share of the key points' weight (a point made only loosely counts half), less "
                                 + Grader.RED_FLAG_PENALTY + " for each mistake stated.",
                         "得分 = 覆盖的要点权重占比（只说对一部分的要点算一半），每陈述一个错误说法扣 " + Grader.RED_FLAG_PENALTY + " 分。"))
@@ -61,31 +77,30 @@ final class GradePage {
                     "你的回答是英文的，所以按英文的关键点评分。")).append("</p>\n");
         }
         if (!result.redFlags().isEmpty()) {
-            body.append("<h2>").append(say(lang, "Mistakes stated", "说错的地方")).append("</h2>\n<ul class=\"claims\">\n");
+            body.append("<").append(heading).append(">").append(say(lang, "Mistakes stated", "说错的地方"))
+                    .append("</").append(heading).append(">\n<ul class=\"claims\">\n");
             for (GradeResult.RaisedFlag flag : result.redFlags()) {
                 body.append("<li class=\"claim not-held\"><span class=\"verdict\">").append(say(lang, "✗ wrong", "✗ 错误"))
-                        .append("</span> ").append(esc(flag.wrong())).append("<div class=\"measured\">")
-                        .append(say(lang, "your words: ", "你的原话：")).append(esc(flag.words())).append("</div><div class=\"note\">")
-                        .append(esc(flag.correction())).append("</div></li>\n");
+                        .append("</span> <span class=\"bank-text\">").append(esc(flag.wrong())).append("</span><div class=\"measured\">")
+                        .append(say(lang, "your words: ", "你的原话：")).append(esc(flag.words()))
+                        .append("</div><div class=\"note bank-text\">").append(esc(flag.correction())).append("</div></li>\n");
             }
             body.append("</ul>\n");
         }
-        body.append("<h2>").append(say(lang, "Key points made", "答到的要点")).append(" (").append(result.covered().size())
-                .append(")</h2>\n<ul class=\"claims\">\n");
+        body.append("<").append(heading).append(">").append(say(lang, "Key points made", "答到的要点")).append(" (")
+                .append(result.covered().size()).append(")</").append(heading).append(">\n<ul class=\"claims\">\n");
         for (GradeResult.Covered point : result.covered()) {
             body.append("<li class=\"claim held\"><span class=\"verdict\">").append(say(lang, "✓ made", "✓ 答到"))
-                    .append("</span> ").append(esc(point.label())).append("<div class=\"measured\">")
+                    .append("</span> <span class=\"bank-text\">").append(esc(point.label())).append("</span><div class=\"measured\">")
                     .append(say(lang, "your words: ", "你的原话：")).append(esc(point.words())).append("</div></li>\n");
         }
-        body.append("</ul>\n<h2>").append(say(lang, "Key points missed", "漏掉的要点")).append(" (").append(result.missed().size())
-                .append(")</h2>\n<ul class=\"claims\">\n");
+        body.append("</ul>\n<").append(heading).append(">").append(say(lang, "Key points missed", "漏掉的要点")).append(" (")
+                .append(result.missed().size()).append(")</").append(heading).append(">\n<ul class=\"claims\">\n");
         for (GradeResult.Missed point : result.missed()) {
             body.append("<li class=\"claim not-checked\"><span class=\"verdict\">").append(say(lang, "– missed", "– 漏掉"))
-                    .append("</span> ").append(esc(point.label())).append("<div class=\"note\">")
+                    .append("</span> <span class=\"bank-text\">").append(esc(point.label())).append("</span><div class=\"note bank-text\">")
                     .append(esc(point.sentence())).append("</div></li>\n");
         }
-        body.append("</ul>\n<h2>").append(say(lang, "Try again", "再答一次")).append("</h2>\n")
-                .append(form(entry, lang, answer)).append("</article>\n");
-        return Html.page(lang, say(lang, "Graded: ", "评分：") + entry.title(), "bank", body.toString(), null);
+        return body.append("</ul>\n</div>\n").toString();
     }
 }

@@ -34,7 +34,7 @@ final class Html {
     /**
      * A whole page.
      *
-     * @param section which navigation link is current: "bank", "draw" or "quiz"
+     * @param section which navigation link is current: "bank", "draw", "quiz" or "interview" ("" for none)
      * @param script an extra script from /static/ for this page, or null
      */
     static String page(Lang lang, String title, String section, String body, String script) {
@@ -48,13 +48,22 @@ final class Html {
         if (script != null) {
             html.append("<script src=\"/static/").append(script).append("\" defer></script>\n");
         }
+        if (body.contains("class=\"math")) {
+            // KaTeX from the jar (org.webjars.npm:katex), fonts and all; math.js renders each formula in place.
+            String katex = "/webjars/katex/" + WebServer.KATEX_VERSION + "/dist/";
+            html.append("<link rel=\"stylesheet\" href=\"").append(katex).append("katex.min.css\">\n")
+                    .append("<script src=\"").append(katex).append("katex.min.js\" defer></script>\n")
+                    .append("<script src=\"/static/math.js\" defer></script>\n");
+        }
         html.append("</head>\n<body data-lang=\"").append(lang.code()).append("\">\n<header class=\"top\">\n")
                 .append("<a class=\"brand\" href=\"/\">dlbank</a>\n<nav>")
                 .append(navLink("/", "bank", section, say(lang, "Bank", "题库")))
                 .append(navLink("/draw", "draw", section, say(lang, "Draw", "手写识别")))
                 .append(navLink("/quiz", "quiz", section, say(lang, "Quiz", "练习")))
+                .append(navLink("/interview", "interview", section, say(lang, "Interview", "模拟面试")))
                 .append("</nav>\n<a class=\"lang-switch\" id=\"lang-switch\" href=\"").append(esc(lang.switchHref()))
-                .append("\" hreflang=\"").append(lang.zh() ? "en" : "zh-Hans").append("\">")
+                .append("\" hreflang=\"").append(lang.zh() ? "en" : "zh-Hans").append("\" lang=\"")
+                .append(lang.zh() ? "en" : "zh-Hans").append("\">")
                 .append(lang.zh() ? "English" : "中文").append("</a>\n</header>\n<main>\n")
                 .append(body)
                 .append("\n</main>\n<footer>")

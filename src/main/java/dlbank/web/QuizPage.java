@@ -122,7 +122,8 @@ final class QuizPage {
                 .append(say(lang, "Topic ", "主题 ")).append("<select name=\"topic\"><option value=\"\">")
                 .append(say(lang, "all", "全部")).append("</option>");
         for (String name : site.entries(lang).stream().map(BankEntry::topic).distinct().toList()) {
-            html.append("<option").append(name.equals(topic) ? " selected" : "").append(">").append(esc(name)).append("</option>");
+            html.append("<option value=\"").append(esc(name)).append("\"").append(name.equals(topic) ? " selected" : "").append(">")
+                    .append(esc(Names.topic(name, lang))).append("</option>");
         }
         return html.append("</select></label> <button type=\"submit\">").append(say(lang, "Choose", "选择"))
                 .append("</button></form>\n").toString();

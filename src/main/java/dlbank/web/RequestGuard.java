@@ -13,6 +13,12 @@ import java.util.Set;
  * host (so a web site that rebinds its name to 127.0.0.1 gets nothing), and a request that changes
  * something (POST) must not come from a page of another origin: a site elsewhere cannot start runs,
  * answer quiz cards or upload to the user's machine.
+ *
+ * <p>Browsers name the page a POST comes from in its {@code Origin} header. They send "null" there
+ * instead when the page's referrer policy withholds it (Chromium does so for form posts under
+ * {@code no-referrer}) or when the page is sandboxed; a "null" origin is then let through only with
+ * {@code Sec-Fetch-Site: same-origin}, which a browser sets itself and no page can forge. The page
+ * says {@code Referrer-Policy: same-origin}, so its own forms send their origin anyway.
  */
 final class RequestGuard {
 
@@ -32,7 +38,7 @@ final class RequestGuard {
     static void secureHeaders(Context ctx) {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Referrer-Policy", "same-origin");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Cross-Origin-Resource-Policy", "same-origin");
     }
@@ -49,17 +55,21 @@ final class RequestGuard {
             return;
         }
         String origin = ctx.header("Origin");
-        if (origin != null) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (origin != null && !origin.equals("null")) {
             if (!sameOrigin(origin, host)) {
                 throw WebError.forbidden("refused: a page from " + origin + " may not send requests that change "
                         + "anything here", "拒绝：来自 " + origin + " 的页面不能向这里发送修改性的请求");
             }
-        } else {
-            String site = ctx.header("Sec-Fetch-Site");
-            if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-                throw WebError.forbidden("refused: a " + site + " request may not change anything here",
-                        "拒绝：" + site + " 请求不能修改这里的任何东西");
+        } else if (origin != null) {
+            // "null": a page whose origin the browser withholds; only the browser's own word that it is ours will do.
+            if (!"same-origin".equals(site)) {
+                throw WebError.forbidden("refused: a page of unknown origin may not send requests that change anything here",
+                        "拒绝：来源不明的页面不能向这里发送修改性的请求");
             }
+        } else if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            throw WebError.forbidden("refused: a " + site + " request may not change anything here",
+                    "拒绝：" + site + " 请求不能修改这里的任何东西");
         }
     }
 

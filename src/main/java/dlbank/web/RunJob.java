@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class RunJob {
 
-    /** One event of the run's stream: "line", "progress" or "state". */
+    /** One event of the run's stream: "line", "progress", "point" (of the live curve) or "state". */
     record Event(long id, String name, Map<String, Object> data) {}
 
     enum State { RUNNING, FINISHED, FAILED, CANCELLED }
@@ -29,7 +29,7 @@ final class RunJob {
     private final List<Event> events = new ArrayList<>();
     private long nextId = 1;
     private State state = State.RUNNING;
-    private String message = "";
+    private Outcome outcome = new Outcome("", "", null);
     private Map<String, Object> lastProgress = Map.of();
 
     RunJob(String experimentId, boolean quick, Path runDir) {
@@ -78,16 +78,30 @@ final class RunJob {
     /** The live figures; replaces the previous progress event if no line came between them. */
     synchronized void progress(Map<String, Object> figures) {
         lastProgress = figures;
-        if (!events.isEmpty() && events.get(events.size() - 1).name().equals("progress")) {
-            events.remove(events.size() - 1);
+        for (int i = events.size() - 1; i >= 0 && !events.get(i).name().equals("line"); i--) {
+            if (events.get(i).name().equals("progress")) {
+                events.remove(i);
+                break;
+            }
         }
         add("progress", figures);
     }
 
-    /** The end of the run: finished, failed or cancelled, with a message for the page. */
-    synchronized void finish(State end, String text) {
+    /**
+     * How a run ended, for the page in either language: a sentence in each, and a command or class name
+     * the page shows as code (or null).
+     */
+    record Outcome(String en, String zh, String code) {}
+
+    /** A point of the live curve: x in epochs, and the figures read there. Points are never dropped. */
+    synchronized void point(Map<String, Object> point) {
+        add("point", point);
+    }
+
+    /** The end of the run: finished, failed or cancelled, with what the page says about it. */
+    synchronized void finish(State end, Outcome how) {
         state = end;
-        message = text;
+        outcome = how;
         add("state", summary());
     }
 
@@ -139,7 +153,9 @@ final class RunJob {
         json.put("state", state.name().toLowerCase());
         json.put("run", runDir.getFileName().toString());
         json.put("started", started.toString());
-        json.put("message", message);
+        json.put("message", outcome.en());
+        json.put("message_zh", outcome.zh());
+        json.put("code", outcome.code());
         json.put("progress", lastProgress);
         return json;
     }
@@ -147,5 +163,10 @@ final class RunJob {
     /** "task/mnist-cnn (quick run, started 14:03:07)", for the refusal of a second run. */
     String describe() {
         return String.format("%s (%s run, started %tT)", experimentId, quick ? "quick" : "full", started);
+    }
+
+    /** The same in Chinese. */
+    String describeZh() {
+        return String.format("%s（%s，%tT 开始）", experimentId, quick ? "快速运行" : "完整运行", started);
     }
 }

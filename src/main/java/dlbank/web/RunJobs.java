@@ -6,8 +6,11 @@ import dlbank.data.DataHome;
 import dlbank.experiment.Experiment;
 import dlbank.experiment.ExperimentRunner;
 import dlbank.experiment.RunConfig;
+import dlbank.experiment.RunContext;
+import dlbank.report.AtomicFiles;
 import dlbank.report.RunDirectory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -31,7 +34,7 @@ final class RunJobs {
     synchronized RunJob start(Experiment experiment, RunConfig config) {
         if (current != null && !current.over()) {
             throw new WebError(409, "a run is already going: " + current.describe() + "; cancel it or wait for it",
-                    "已有一个运行在进行：" + current.describe() + "；请先取消或等它结束");
+                    "已有一个运行在进行：" + current.describeZh() + "；请先取消或等它结束");
         }
         Path runDir = RunDirectory.create(experiment.id());
         RunDirectory.writeRunFile(runDir, experiment.id(), config);
@@ -46,24 +49,57 @@ final class RunJobs {
     private void run(RunJob job, Experiment experiment, RunConfig config) {
         job.line(String.format("%s (%s mode, seed %d, %s) -> %s", experiment.id(), config.quick() ? "quick" : "full",
                 config.seed(), device, job.runDir()));
+        long begin = System.nanoTime();
         try {
             ExperimentRunner.run(experiment, config, job.runDir(), false, true, new WebProgress(job), dataHome, device);
-            job.finish(RunJob.State.FINISHED, "report: " + job.runDir().resolve(RunDirectory.REPORT_FILE));
+            String seconds = String.format("%.1f", (System.nanoTime() - begin) / 1e9);
+            job.finish(RunJob.State.FINISHED, new RunJob.Outcome("Finished in " + seconds + " s.",
+                    "已完成，用时 " + seconds + " 秒。", null));
         } catch (RuntimeException e) {
             if (causedBy(e, WebProgress.Cancelled.class) != null) {
-                job.finish(RunJob.State.CANCELLED, "cancelled; 'dlbank run " + experiment.id()
-                        + " --resume' continues it from its last finished epoch");
+                job.finish(RunJob.State.CANCELLED, cancelled(job));
             } else if (causedBy(e, UserException.class) instanceof UserException user) {
-                job.finish(RunJob.State.FAILED, user.getMessage());
+                job.finish(RunJob.State.FAILED, new RunJob.Outcome(user.message("en"), user.message("zh"), null));
             } else {
                 System.err.println("dlbank serve: " + experiment.id() + " failed: " + e);
-                job.finish(RunJob.State.FAILED, "internal error: " + e.getClass().getSimpleName()
-                        + " (the server's output has the details)");
+                e.printStackTrace();
+                job.finish(RunJob.State.FAILED, new RunJob.Outcome("Internal error; the server's output has the details.",
+                        "内部错误，详情见服务器的输出。", rootName(e)));
             }
         } catch (Error e) {
-            job.finish(RunJob.State.FAILED, "internal error: " + e.getClass().getSimpleName());
+            job.finish(RunJob.State.FAILED, new RunJob.Outcome("Internal error.", "内部错误。", e.getClass().getSimpleName()));
             throw e;
         }
+    }
+
+    /**
+     * What a cancelled run left: the last finished epoch's checkpoint, which {@code --resume} continues,
+     * or nothing, in which case the folder goes too (no interrupted run for --resume to find).
+     */
+    private static RunJob.Outcome cancelled(RunJob job) {
+        Path state = RunContext.checkpointDir(job.runDir()).resolve("state.json");
+        if (Files.isRegularFile(state)) {
+            try {
+                Object epoch = Json.MAPPER.readValue(state.toFile(), java.util.Map.class).get("epoch");
+                String command = "dlbank run " + job.experimentId() + " --resume";
+                return new RunJob.Outcome("Cancelled after epoch " + epoch + " finished; it is kept, and this continues it:",
+                        "已取消。第 " + epoch + " 轮已完成并保存，用下面的命令可以接着训练：", command);
+            } catch (java.io.IOException | RuntimeException e) {
+                // An unreadable checkpoint is no use: treat it as none.
+            }
+        }
+        AtomicFiles.deleteTreeQuietly(job.runDir());
+        return new RunJob.Outcome("Cancelled before any epoch finished; nothing was kept.",
+                "已取消。还没有完成任何一轮，没有保留任何结果。", null);
+    }
+
+    /** The class of the deepest cause, e.g. "EngineException": the server's log has the rest. */
+    private static String rootName(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName();
     }
 
     private static Throwable causedBy(Throwable error, Class<? extends Throwable> type) {

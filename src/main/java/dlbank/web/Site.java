@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dlbank.bank.Bank;
 import dlbank.bank.BankEntry;
 import dlbank.data.DataHome;
+import dlbank.interview.Grader;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,7 @@ final class Site {
     private final Bank bank = Bank.load();
     private final Map<String, List<BankEntry>> entries = new ConcurrentHashMap<>();
     private final Map<String, String> answers = new ConcurrentHashMap<>();
+    private final Map<String, Grader> graders = new ConcurrentHashMap<>();
     private final RunJobs jobs;
     private final Device device;
 
@@ -67,6 +69,11 @@ final class Site {
     /** The entry's answer as HTML. */
     String answerHtml(BankEntry entry) {
         return answers.computeIfAbsent(entry.id() + "." + entry.language(), key -> MarkdownHtml.render(entry.body()));
+    }
+
+    /** The grader of one language, made once (its text analysis takes a moment to build). */
+    Grader grader(String language) {
+        return graders.computeIfAbsent(language, Grader::new);
     }
 
     /** The short answer as HTML (the quiz shows it). */

@@ -13,7 +13,8 @@ import java.nio.file.Path;
 /**
  * {@code dlbank serve}: the bank, its runs, the drawing pad and the quiz as a local web page. Each
  * route is one line that names its handler; the handlers read their input, call the same core method
- * as the command that does the same, and render. Errors are JSON with a message, never a stack trace.
+ * as the command that does the same, and render. Errors are a page in the reader's language when a
+ * browser navigates, JSON with a message for the page's scripts; never a stack trace.
  */
 public final class WebServer implements AutoCloseable {
 
@@ -24,6 +25,9 @@ public final class WebServer implements AutoCloseable {
      * @param quizFile the quiz state the terminal quiz uses too
      */
     public record Settings(String host, int port, String language, DataHome dataHome, Path quizFile) {}
+
+    /** The KaTeX webjar's version, from its Maven metadata in the jar. */
+    static final String KATEX_VERSION = webjarVersion("katex");
 
     private final Javalin app;
     private final Site site;
@@ -51,40 +55,51 @@ public final class WebServer implements AutoCloseable {
                 files.headers = java.util.Map.of("Content-Security-Policy", RequestGuard.CSP,
                         "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
             });
+            // KaTeX from its webjar in the jar: /webjars/katex/<version>/dist/...
+            config.staticFiles.enableWebjars();
             var routes = config.routes;
             routes.before(ctx -> guard[0].check(ctx));
             routes.get("/", ctx -> HomePage.show(site, ctx));
+            routes.head("/", ctx -> HomePage.show(site, ctx));
             routes.get("/entry/{kind}/{slug}", ctx -> EntryPage.show(site, ctx));
+            routes.head("/entry/{kind}/{slug}", ctx -> EntryPage.show(site, ctx));
             routes.post("/entry/{kind}/{slug}/grade", ctx -> GradePage.grade(site, ctx));
             routes.get("/fragment/results/{kind}/{slug}", ctx -> EntryPage.results(site, ctx));
             routes.get("/runs/{kind}/{slug}/{run}", ctx -> EntryPage.run(site, ctx));
             routes.get("/files/{kind}/{slug}/{run}/<file>", ctx -> sendRunFile(ctx));
+            routes.get("/reference/{kind}/{slug}/<file>", EntryPage::referenceFile);
             routes.get("/draw", ctx -> DrawPage.show(site, ctx));
             routes.post("/api/predict", ctx -> DrawPage.predict(site, ctx));
             routes.get("/quiz", ctx -> QuizPage.show(site, ctx));
             routes.post("/quiz/session", ctx -> QuizPage.startSession(site, ctx));
             routes.post("/quiz/answer", ctx -> QuizPage.answer(site, ctx));
+            routes.get("/interview", ctx -> InterviewPage.show(site, ctx));
+            routes.post("/interview", ctx -> InterviewPage.start(site, ctx));
+            routes.get("/interview/{id}", ctx -> InterviewPage.question(site, ctx));
+            routes.post("/interview/{id}/answer", ctx -> InterviewPage.answer(site, ctx));
+            routes.post("/interview/{id}/finish", ctx -> InterviewPage.finish(site, ctx));
             routes.post("/api/runs", ctx -> RunRoutes.start(site, ctx));
             routes.get("/api/runs/current", ctx -> RunRoutes.current(site, ctx));
             routes.get("/api/runs/events", ctx -> RunRoutes.events(site, ctx));
             routes.post("/api/runs/cancel", ctx -> RunRoutes.cancel(site, ctx));
-            routes.exception(WebError.class, (error, ctx) -> Json.error(ctx, error.status(), error.message(language(ctx, site))));
-            routes.exception(UserException.class, (error, ctx) ->
-                    Json.error(ctx, error.exitCode() == UserException.USAGE ? 400 : 422,
-                            error.message(language(ctx, site))));
+            routes.exception(WebError.class, (error, ctx) -> fail(ctx, site, error.status(), error.message("en"),
+                    error.message("zh")));
+            routes.exception(UserException.class, (error, ctx) -> fail(ctx, site,
+                    error.exitCode() == UserException.USAGE ? 400 : 422, error.message("en"), error.message("zh")));
             routes.exception(Exception.class, (error, ctx) -> {
                 System.err.println("dlbank serve: " + ctx.method() + " " + ctx.path() + " failed: " + error);
-                Json.error(ctx, 500, "internal error: " + error.getClass().getSimpleName()
-                        + " (the server's output has the details)");
+                error.printStackTrace();
+                fail(ctx, site, 500, "internal error (" + error.getClass().getSimpleName()
+                        + "); the server's output has the details", "内部错误；详情见服务器的输出");
             });
             routes.error(404, ctx -> {
-                if (!isJson(ctx)) {
-                    Json.error(ctx, 404, "not found: " + ctx.path());
+                if (ctx.attribute(RENDERED) == null) {
+                    fail(ctx, site, 404, "not found: " + ctx.path(), "没有找到：" + ctx.path());
                 }
             });
             routes.error(400, ctx -> {
-                if (!isJson(ctx)) {
-                    Json.error(ctx, 400, "bad request: " + ctx.path());
+                if (ctx.attribute(RENDERED) == null) {
+                    fail(ctx, site, 400, "bad request: " + ctx.path(), "请求有误：" + ctx.path());
                 }
             });
         });
@@ -107,15 +122,27 @@ public final class WebServer implements AutoCloseable {
         ctx.result(Files.readAllBytes(file));
     }
 
-    private static boolean isJson(Context ctx) {
-        String type = ctx.res().getContentType();
-        return type != null && type.startsWith("application/json");
-    }
+    /** Set on a request whose error response we wrote, so that the status's error handler leaves it. */
+    static final String RENDERED = "dlbank.error-rendered";
 
-    private static String language(Context ctx, Site site) {
-        String asked = ctx.queryParam("lang");
-        String chosen = "zh".equals(asked) || "en".equals(asked) ? asked : ctx.cookie(Lang.COOKIE);
-        return "zh".equals(chosen) || "en".equals(chosen) ? chosen : site.settings().language();
+    /**
+     * A refusal or failure: JSON with a message for the page's scripts (/api/, /fragment/, /files/, and
+     * any request that does not ask for HTML), else a page in the reader's language with a way back.
+     */
+    private static void fail(Context ctx, Site site, int status, String english, String chinese) {
+        ctx.attribute(RENDERED, true);
+        String language = Lang.code(ctx, site.settings().language());
+        String accept = ctx.header("Accept");
+        boolean browsing = accept != null && accept.contains("text/html") && !ctx.path().startsWith("/api/")
+                && !ctx.path().startsWith("/fragment/");
+        if (browsing) {
+            Lang lang = Lang.of(ctx, site.settings().language());
+            ctx.status(status).html(status == 404
+                    ? ErrorPage.render(lang, status, "Nothing here: ", "这里什么也没有：", ctx.path())
+                    : ErrorPage.render(lang, status, english, chinese));
+        } else {
+            Json.error(ctx, status, "zh".equals(language) ? chinese : english);
+        }
     }
 
     private static String rootMessage(Throwable error) {
@@ -124,6 +151,19 @@ public final class WebServer implements AutoCloseable {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private static String webjarVersion(String name) {
+        try (java.io.InputStream in = WebServer.class.getResourceAsStream(
+                "/META-INF/maven/org.webjars.npm/" + name + "/pom.properties")) {
+            java.util.Properties properties = new java.util.Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "missing");
+        } catch (java.io.IOException e) {
+            return "missing";
+        }
     }
 
     public int port() {

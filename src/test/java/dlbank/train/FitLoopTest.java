@@ -36,7 +36,8 @@ class FitLoopTest {
     }
 
     /** What a run produced: its history, the final weights of the first layer, the printed lines. */
-    record Run(FitLoop.Outcome outcome, float[] firstLayer, List<String> lines, double finalValidationAccuracy) {}
+    record Run(FitLoop.Outcome outcome, float[] firstLayer, List<String> lines, double finalValidationAccuracy,
+               long skipped) {}
 
     @Test
     void learnsAndRecordsOneRowPerEpoch() {
@@ -124,6 +125,54 @@ class FitLoopTest {
         assertThat(run.outcome().history().get(0).trainLoss()).isFinite();
     }
 
+    @Test
+    void aStepWithNaNGradientsIsSkippedAndTheRunGoesOnToAFiniteEnd() throws Exception {
+        Run clean = fit(2, 1e-3f, 0, null, false);
+        Run poisoned;
+        // As the engine bug does: one step's gradients all NaN (here the 7th of 100).
+        try (AutoCloseable injected = StepGuard.NanInjection.install(StepGuard.NanInjection.parse("steps=7"))) {
+            poisoned = fit(2, 1e-3f, 0, null, false);
+        }
+        assertThat(poisoned.skipped()).isEqualTo(1);
+        assertThat(clean.skipped()).isZero();
+        assertThat(poisoned.lines()).contains("step 7: a gradient was NaN or infinite; update skipped (1 skipped so far)");
+        for (float weight : poisoned.firstLayer()) {
+            assertThat(weight).isFinite();
+        }
+        assertThat(poisoned.outcome().history()).allSatisfy(epoch -> {
+            assertThat(epoch.trainLoss()).isFinite();
+            assertThat(epoch.validationLoss()).isFinite();
+        });
+        assertThat(poisoned.finalValidationAccuracy()).isGreaterThan(0.8);
+        // The skipped step really was not applied: the weights went another way than the clean run's.
+        assertThat(poisoned.firstLayer()).isNotEqualTo(clean.firstLayer());
+    }
+
+    @Test
+    void withNoStepSkippedTheGuardChangesNoNumber() {
+        Run guarded = fit(2, 1e-3f, 0, null, false);
+        Run again = fit(2, 1e-3f, 0, null, false);
+        Run unguarded = fit(1e-3f, new FitLoop.Settings(2, 32, 11, 0, null, false), StepGuard.off());
+        assertThat(guarded.skipped()).isZero();
+        assertThat(guarded.firstLayer()).containsExactly(again.firstLayer());
+        assertThat(guarded.firstLayer()).containsExactly(unguarded.firstLayer());
+        assertThat(guarded.outcome().history().get(1).validationLoss())
+                .isEqualTo(unguarded.outcome().history().get(1).validationLoss());
+    }
+
+    @Test
+    void twentySkippedStepsInARowStopTheRunAsDiverged() throws Exception {
+        StringBuilder steps = new StringBuilder("steps=1");
+        for (int step = 2; step <= StepGuard.MAX_IN_A_ROW; step++) {
+            steps.append(',').append(step);
+        }
+        try (AutoCloseable injected = StepGuard.NanInjection.install(StepGuard.NanInjection.parse(steps.toString()))) {
+            assertThatThrownBy(() -> fit(2, 1e-3f, 0, null, false))
+                    .isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageContaining("training diverged: 20 steps in a row had NaN or infinite gradients");
+        }
+    }
+
     private static Run fit(int epochs, float learningRate, int patience, Path checkpointDir, boolean resume) {
         return fit(epochs, learningRate, patience, checkpointDir, resume, 32);
     }
@@ -134,6 +183,11 @@ class FitLoopTest {
     }
 
     private static Run fit(float learningRate, FitLoop.Settings settings) {
+        return fit(learningRate, settings, null);
+    }
+
+    /** @param guard the loop's step guard; null for its default one */
+    private static Run fit(float learningRate, FitLoop.Settings settings, StepGuard guard) {
         List<String> lines = new ArrayList<>();
         ProgressSink sink = new ProgressSink() {
             @Override
@@ -159,11 +213,14 @@ class FitLoopTest {
                 ImageDataset train = TRAIN.range(0, 1600);
                 ImageDataset validation = TRAIN.range(1600, 2000);
                 FitLoop loop = new FitLoop(trainer, optimizer, FitLoop.argmaxScorer(), sink, "img");
+                if (guard != null) {
+                    loop.withStepGuard(guard);
+                }
                 FitLoop.Data held = new FitLoop.Data(validation.images(manager), validation.labels(manager));
                 FitLoop.Outcome outcome = loop.fit(
                         new FitLoop.Data(train.images(manager), train.labels(manager)), held, settings);
                 return new Run(outcome, model.getBlock().getParameters().valueAt(0).getArray().toFloatArray(), lines,
-                        loop.evaluate(held, 500).accuracy());
+                        loop.evaluate(held, 500).accuracy(), loop.skippedSteps());
             }
         }
     }

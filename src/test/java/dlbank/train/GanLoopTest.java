@@ -118,6 +118,26 @@ class GanLoopTest {
         }
     }
 
+    @Test
+    void aPoisonedStepOfEitherNetworkIsSkippedAndLeavesNoNaNBehind() throws Exception {
+        // Every step of both networks whose input shape is new, as the engine bug poisons them: the first step of each.
+        try (AutoCloseable injected = StepGuard.NanInjection.install(StepGuard.NanInjection.parse("first-use"));
+             Gan gan = Gan.of(GanModels.Kind.DCGAN)) {
+            NDArray real = REAL.images(gan.generatorTrainer().getManager()).mul(2).sub(1);
+            GanLoop.Outcome outcome = gan.loop().fit(real, new GanLoop.Settings(1, 16, 3, null, false), epoch -> Map.of());
+            assertThat(gan.loop().skippedSteps()).isEqualTo(2);
+            assertThat(((Number) outcome.history().get(0).get("g_loss")).doubleValue()).isFinite();
+            for (Block block : List.of(gan.generator().getBlock(), gan.discriminator().getBlock())) {
+                for (float[] values : weights(block)) {
+                    for (float value : values) {
+                        assertThat(value).isFinite();
+                    }
+                }
+                assertThat(gradientSum(block)).isFinite();
+            }
+        }
+    }
+
     private static List<float[]> weights(Block block) {
         List<float[]> values = new ArrayList<>();
         for (Pair<String, Parameter> parameter : block.getParameters()) {

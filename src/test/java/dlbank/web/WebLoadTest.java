@@ -40,7 +40,7 @@ class WebLoadTest {
             // A saved model first, for the predictions.
             assertThat(web.postJson("/api/runs", "{\"experiment\":\"task/mnist-cnn\",\"mode\":\"quick\"}").statusCode()).isEqualTo(202);
             RunJob first = web.server.jobs().current().orElseThrow();
-            assertThat(first.awaitEnd(180_000)).isTrue();
+            assertThat(first.awaitEnd(600_000)).as("the first quick run ends within 10 minutes").isTrue();
             assertThat(first.state()).isEqualTo(RunJob.State.FINISHED);
             String png = "/files/task/mnist-cnn/" + first.runDir().getFileName() + "/loss.png";
 
@@ -83,11 +83,20 @@ class WebLoadTest {
             assertThat(predictionSamples).allSatisfy(sample -> assertThat(sample.status).as(sample.body).isEqualTo(200));
             assertThat(stillTraining).as("the run was still training when the last request was answered").isTrue();
 
-            // Cancel from the page: the run stops at its next step and says how to continue it.
+            // Cancel from the page: the run stops at its next step and says, in each language, how to continue
+            // it from its last finished epoch, or that no epoch had finished and its folder is gone.
             assertThat(web.postJson("/api/runs/cancel", "{}").statusCode()).isEqualTo(200);
             assertThat(training.awaitEnd(60_000)).isTrue();
             assertThat(training.state()).isEqualTo(RunJob.State.CANCELLED);
-            assertThat(training.summary().get("message").toString()).contains("--resume");
+            Map<String, Object> end = training.summary();
+            assertThat(end.get("message_zh").toString()).startsWith("已取消。").doesNotContainPattern("[A-Za-z]");
+            if (java.nio.file.Files.exists(training.runDir().resolve("checkpoint/state.json"))) {
+                assertThat(end.get("code")).isEqualTo("dlbank run task/mnist-cnn --resume");
+                assertThat(end.get("message").toString()).startsWith("Cancelled after epoch ");
+            } else {
+                assertThat(training.runDir()).doesNotExist();
+                assertThat(end.get("message").toString()).contains("nothing was kept");
+            }
         }
     }
 

@@ -51,28 +51,44 @@ class WebRoutesTest {
 
     @Test
     @Order(1)
-    void pagesRenderInBothLanguagesAndTheSwitchIsRemembered() {
+    void pagesRenderInBothLanguagesAndTheSwitchIsRemembered() throws Exception {
         HttpResponse<String> home = web.get("/");
         assertThat(home.statusCode()).isEqualTo(200);
         assertThat(home.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(home.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'");
         assertThat(home.body()).contains("Part 1: concept questions", "Part 2: programming tasks",
-                "href=\"/entry/task/mnist-cnn\"", "runnable", "not yet");
+                "href=\"/entry/task/mnist-cnn\"", "runnable", "not written yet", "reference");
         assertThat(home.body().split("<li value=", -1)).hasSize(25); // 24 entries
         // Nothing on the page comes from another host.
         assertThat(home.body()).doesNotContain("http://", "https://");
 
         HttpResponse<String> chinese = web.get("/entry/task/mnist-cnn?lang=zh");
         assertThat(chinese.body()).contains("<html lang=\"zh-Hans\">", "编写一个对 MNIST 手写数字进行分类的卷积神经网络",
-                "<table>", "实测结果（本机）", "快速运行");
+                "<table>", "实测结果", "快速运行", "参考运行", "测试准确率");
         String cookie = chinese.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(cookie).startsWith("dlbank_lang=zh");
         // The cookie keeps Chinese on the next page; the switch link leads back to English in place.
         HttpResponse<String> next = web.get("/draw", "Cookie", "dlbank_lang=zh");
         assertThat(next.body()).contains("写一个数字", "href=\"/draw?lang=en\"");
 
+        // A first visit takes the browser's language; a remembered choice beats it.
+        assertThat(web.get("/", "Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8").body()).contains("<html lang=\"zh-Hans\">");
+        assertThat(web.get("/", "Accept-Language", "fr-FR,en;q=0.5,zh;q=0.4").body()).contains("<html lang=\"en\">");
+        assertThat(web.get("/", "Accept-Language", "zh-CN", "Cookie", "dlbank_lang=en").body()).contains("<html lang=\"en\">");
+        // HEAD / answers as GET does, without a body.
+        HttpResponse<String> head = web.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.base() + "/"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        // Errors reached by browsing are pages in the reader's language; the page's scripts still get JSON.
+        HttpResponse<String> missing = web.get("/entry/concept/nope", "Accept", "text/html", "Cookie", "dlbank_lang=zh");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("<h1>没有找到这个页面</h1>", "href=\"/\"").doesNotContain("{\"error\"");
+        assertThat(web.get("/no/such/page", "Accept", "text/html").body()).contains("<h1>Not found</h1>");
+        assertThat(TestServer.json(web.get("/api/runs/current", "Accept", "text/html")).get("status")).isEqualTo(404);
+
         HttpResponse<String> english = web.get("/entry/concept/cnn");
-        assertThat(english.body()).contains("<h1>", "Measured on this machine", "Not yet available");
+        assertThat(english.body()).contains("<h1>", "Measured results", "not written yet");
 
         HttpResponse<String> search = web.get("/?q=" + java.net.URLEncoder.encode("正则化", StandardCharsets.UTF_8));
         assertThat(search.body()).contains("found for", "href=\"/entry/concept/regularization\"");
@@ -149,12 +165,12 @@ class WebRoutesTest {
     void theFinishedRunShowsItsResultsFiguresAndFiles() {
         HttpResponse<String> entry = web.get("/entry/task/mnist-cnn");
         assertThat(entry.body()).contains("data-run=\"" + run + "\"", "class=\"claim held\"", "✓ held",
-                "class=\"claim not-checked\"", "– not checked", "<code>test_accuracy</code>",
-                "Confusion matrix on the test set", "(task/mnist-cnn, run " + run + ", quick mode, seed 42)",
+                "class=\"claim not-checked\"", "– not checked", "<td>test accuracy</td>",
+                "Confusion matrix on the test set", "(your quick run, seed 42)", "<caption>per class, on the test set</caption>",
                 "src=\"/files/task/mnist-cnn/" + run + "/confusion_matrix.png\"");
         assertThat(web.get("/fragment/results/task/mnist-cnn").body()).contains("class=\"claim held\"").doesNotContain("<html");
         assertThat(web.get("/runs/task/mnist-cnn/" + run).body()).contains("<h1>", "report.json");
-        assertThat(web.get("/").body()).contains("saved run", "test_accuracy 0.9");
+        assertThat(web.get("/").body()).contains("measured here", "test accuracy 0.9");
 
         HttpResponse<byte[]> png = web.getBytes("/files/task/mnist-cnn/" + run + "/confusion_matrix.png");
         assertThat(png.statusCode()).isEqualTo(200);
@@ -236,14 +252,23 @@ class WebRoutesTest {
                 "/files/task/mnist-cnn/20200101-000000/secret.png",
                 "/runs/task/mnist-cnn/20200101-000000",
                 "/static/..%2f..%2fdlbank/Main.class",
-                "/static/../dlbank/Main.class")) {
+                "/static/../dlbank/Main.class",
+                // Reference runs in the jar: only the files their report names.
+                "/reference/task/mnist-cnn/../../dlbank/Main.class",
+                "/reference/task/mnist-cnn/..%2f..%2fdlbank%2fMain.class",
+                "/reference/task/mnist-cnn/reference.json",
+                "/reference/task/mnist-cnn/model/",
+                "/reference/task/..%2f..%2fweb/style.css",
+                "/webjars/../dlbank/Main.class")) {
             TestServer.RawResponse response = web.raw(target);
             assertThat(response.status()).as(target).isEqualTo(404);
             assertThat(response.body()).as(target).doesNotContain("root:x", "\"secret\"");
         }
         assertThat(web.raw(files + "loss.png").status()).isEqualTo(200);
-        System.out.println("web refusal: traversal, encoded separators, links out of runs/ -> 404 for all 16 paths; "
-                + "the run's own loss.png -> 200");
+        assertThat(web.raw("/reference/task/mnist-cnn/confusion_matrix.png").status()).isEqualTo(200);
+        assertThat(web.raw("/reference/task/mnist-cnn/report.json").status()).isEqualTo(200);
+        System.out.println("web refusal: traversal, encoded separators, links out of runs/ and out of the reference runs "
+                + "-> 404 for all 22 paths; the run's own loss.png and the reference run's files -> 200");
     }
 
     @Test
@@ -260,6 +285,17 @@ class WebRoutesTest {
         HttpResponse<String> crossSite = web.post("/api/runs", "application/json", HttpRequest.BodyPublishers.ofString(runBody),
                 "Sec-Fetch-Site", "cross-site");
         assertThat(crossSite.statusCode()).isEqualTo(403);
+        // "null" is what a sandboxed frame of another site sends: refused unless the browser itself says same-origin.
+        for (String site : List.of("cross-site", "same-site", "none")) {
+            assertThat(web.post("/api/runs", "application/json", HttpRequest.BodyPublishers.ofString(runBody),
+                    "Origin", "null", "Sec-Fetch-Site", site).statusCode()).as("null origin, " + site).isEqualTo(403);
+        }
+        // The page's own form under a referrer policy that withholds its origin (Chromium sends "null").
+        HttpResponse<String> ownForm = web.post("/entry/concept/cnn/grade", "application/x-www-form-urlencoded",
+                HttpRequest.BodyPublishers.ofString("answer=weight+sharing"), "Origin", "null", "Sec-Fetch-Site", "same-origin");
+        assertThat(ownForm.statusCode()).isEqualTo(200);
+        // And the page's headers keep the origin in its own form posts.
+        assertThat(web.get("/").headers().firstValue("Referrer-Policy")).hasValue("same-origin");
         HttpResponse<String> quiz = web.post("/quiz/answer", "application/x-www-form-urlencoded",
                 HttpRequest.BodyPublishers.ofString("id=task/mnist-cnn&knew=yes"), "Origin", "http://evil.example");
         assertThat(quiz.statusCode()).isEqualTo(403);

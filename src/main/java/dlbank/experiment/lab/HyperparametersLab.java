@@ -223,7 +223,7 @@ public final class HyperparametersLab implements Experiment {
                         + "returns: going from batch %d to %d saves time per epoch, and more than going from %d to %d",
                         s.batchSizes()[0], s.batchSizes()[Math.min(1, last)], s.batchSizes()[Math.max(last - 1, 0)],
                         s.batchSizes()[last]),
-                String.format("batch 越大每轮越快，但收益递减：从 batch %d 增大到 %d 能缩短每轮用时，而且缩短得比从 %d 增大到 %d 更多",
+                String.format("批越大每轮越快，但收益递减：批大小从 %d 增大到 %d 能缩短每轮用时，而且缩短得比从 %d 增大到 %d 更多",
                         s.batchSizes()[0], s.batchSizes()[Math.min(1, last)], s.batchSizes()[Math.max(last - 1, 0)],
                         s.batchSizes()[last]),
                 firstSaving > 0 && firstSaving > lastSaving, timing));
@@ -231,7 +231,7 @@ public final class HyperparametersLab implements Experiment {
         result.claim(Claim.checkUnlessQuick(quick, String.format("With the learning rate and number of epochs fixed, "
                         + "the largest batch (%d) falls behind batch %d, because it makes fewer updates",
                         s.batchSizes()[last], s.batchSizes()[middle]),
-                String.format("学习率和训练轮数固定时，最大的 batch（%d）不如 batch %d，因为它更新的次数更少",
+                String.format("学习率和训练轮数固定时，最大的批大小（%d）不如批大小 %d，因为它更新的次数更少",
                         s.batchSizes()[last], s.batchSizes()[middle]),
                 accuracy[last] < accuracy[middle], Claim.values("test_accuracy_batch" + s.batchSizes()[last],
                         accuracy[last], "test_accuracy_batch" + s.batchSizes()[middle], accuracy[middle])));

@@ -22,6 +22,7 @@ import dlbank.experiment.Result;
 import dlbank.experiment.RunContext;
 import dlbank.report.Charts;
 import dlbank.report.Pictures;
+import dlbank.train.StepGuard;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -176,6 +177,7 @@ public final class AndGateTask implements Experiment {
                 trainer.initialize(new Shape(4, 2));
                 NDManager manager = trainer.getManager();
                 List<Double> losses = new ArrayList<>();
+                StepGuard guard = StepGuard.of("", null);
                 for (int step = 0; step <= steps; step++) {
                     try (NDManager stepManager = manager.newSubManager();
                          GradientCollector collector = trainer.newGradientCollector()) {
@@ -191,7 +193,7 @@ public final class AndGateTask implements Experiment {
                         }
                     }
                     if (step < steps) {
-                        trainer.step();
+                        guard.step(trainer, new Shape(4, 2));
                     }
                 }
                 float[] probabilities = Activation.sigmoid(trainer.evaluate(new NDList(manager.create(INPUTS)))

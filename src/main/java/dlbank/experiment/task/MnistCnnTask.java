@@ -143,7 +143,7 @@ public final class MnistCnnTask implements Experiment {
         if (config.quick() || config.epochs() != null || config.batchSize() != null) {
             return List.of(Claim.notChecked(text, textZh, measured,
                     "not checked: these runs are not the specified setting (quick mode, or other epochs or batch size)",
-                    "未检验：这些运行不是题目设定（快速模式，或改了 epoch 数或 batch 大小）"));
+                    "未检验：这些运行不是题目设定（快速模式，或改了训练轮数或批大小）"));
         }
         return List.of(Claim.check(text, textZh, accuracy.mean() >= TARGET_ACCURACY, measured));
     }
@@ -152,18 +152,18 @@ public final class MnistCnnTask implements Experiment {
                                   int epochs, int batchSize) {
         String accuracyClaim = "The specified CNN (Adam 1e-3, batch 64, 5 epochs) reaches at least 98.5% test accuracy on "
                 + "MNIST with any normal seed (the task's 99.0% is checked on the mean over seeds: run with --seeds 5)";
-        String accuracyClaimZh = "按题目设定的 CNN（Adam 1e-3，batch 64，5 轮）用任何正常的种子在 MNIST 测试集上准确率都至少 98.5%"
+        String accuracyClaimZh = "按题目设定的 CNN（Adam 1e-3，批大小 64，5 轮）用任何正常的种子在 MNIST 测试集上准确率都至少 98.5%"
                 + "（题目的 99.0% 按多个种子的平均值检验：加 --seeds 5 运行）";
         Map<String, Double> measured = Map.of("test_accuracy", accuracy);
         if (quick || epochs != 5 || batchSize != 64) {
             result.claim(Claim.notChecked(accuracyClaim, accuracyClaimZh, measured,
                     "not checked: this run is not the specified setting (quick mode, or other epochs or batch size)",
-                    "未检验：本次运行不是题目设定（快速模式，或改了 epoch 数或 batch 大小）"));
+                    "未检验：本次运行不是题目设定（快速模式，或改了训练轮数或批大小）"));
         } else {
             result.claim(Claim.check(accuracyClaim, accuracyClaimZh, accuracy >= SINGLE_RUN_ACCURACY, measured));
         }
         result.claim(Claim.check("The network has one output layer (dense 10) and 121,930 parameters",
-                "网络只有一个输出层（dense 10），共 121,930 个参数",
+                "网络只有一个输出层（10 个单元的全连接层），共 121,930 个参数",
                 parameters == SPECIFIED_PARAMETERS, Map.of("parameters", (double) parameters)));
     }
 
