@@ -18,9 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GraderDevSetTest {
 
-    /** In-band answers per kind (of 24 each) when the thresholds were calibrated: 222 of 240. */
-    private static final Map<String, Integer> CALIBRATED = Map.of("good", 24, "paraphrase", 18, "weak", 24, "wrong", 23,
-            "negated", 24, "salad", 24, "offtopic", 24, "partly", 15, "rambling", 24, "other", 24);
+    /**
+     * In-band answers per kind (of 24 each) as measured after calibration: 220 of 240. The points files'
+     * paraphrases share no wording with these answers (some that did were rewritten), so the
+     * paraphrase figure is what a reworded answer gets, not a memorised one.
+     */
+    private static final Map<String, Integer> CALIBRATED = Map.of("good", 24, "paraphrase", 13, "weak", 24, "wrong", 23,
+            "negated", 24, "salad", 24, "offtopic", 24, "partly", 16, "rambling", 24, "other", 24);
+    /** Paraphrased answers (of 24) that score 40 or more: what the held-out acceptance counts. */
+    private static final int PARAPHRASES_AT_40 = 24;
 
     @Test
     void eachKindOfAnswerStaysInItsBand() {
@@ -40,9 +46,10 @@ class GraderDevSetTest {
             for (int i = 0; i < items.size(); i++) {
                 DevSet.Item item = items.get(i);
                 GradeResult result = results.get(i);
-                System.out.printf("%s %s %s %s %s score %d flags %d covered %s%n", item.inBand(result) ? "ok  " : "MISS",
+                System.out.printf("%s %s %s %s %s score %d flags %d covered %s%s%n", item.inBand(result) ? "ok  " : "MISS",
                         item.entryId(), item.language(), item.kind(), item.band(), result.score(), result.redFlags().size(),
-                        result.covered().stream().map(GradeResult.Covered::label).toList());
+                        result.covered().stream().map(GradeResult.Covered::label).toList(),
+                        result.redFlags().stream().map(flag -> " flag [" + flag.wrong() + "] <- [" + flag.words() + "]").toList());
             }
         }
         assertThat(items).hasSize(240);
@@ -50,6 +57,9 @@ class GraderDevSetTest {
         // What the held-out acceptance asks of its own answers, checked on ours too.
         assertThat(mean(items, results, "negated")).as("negated mean").isLessThan(40);
         assertThat(mean(items, results, "salad")).as("salad mean").isLessThan(40);
+        long paraphrasesAt40 = java.util.stream.IntStream.range(0, items.size())
+                .filter(i -> items.get(i).kind().equals("paraphrase") && results.get(i).score() >= 40).count();
+        assertThat(paraphrasesAt40).as("paraphrases scoring 40 or more").isGreaterThanOrEqualTo(PARAPHRASES_AT_40);
         for (int i = 0; i < items.size(); i++) {
             if (items.get(i).kind().equals("good") || items.get(i).kind().equals("paraphrase")) {
                 assertThat(results.get(i).redFlags()).as(items.get(i).entryId() + " " + items.get(i).kind()).isEmpty();
