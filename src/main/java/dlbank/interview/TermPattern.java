@@ -88,7 +88,8 @@ record TermPattern(String source, List<List<String>> parts) {
                 return Optional.empty();
             }
             for (int i = Math.max(0, from - NEGATION_WINDOW); i <= to; i++) {
-                boolean sameClause = i >= from || !CLAUSE_BREAK.matcher(
+                // Tokens may overlap (a token before the match can end inside it): nothing between them, same clause.
+                boolean sameClause = i >= from || tokens.get(i).end() >= tokens.get(from).start() || !CLAUSE_BREAK.matcher(
                         sentence.text().substring(tokens.get(i).end(), tokens.get(from).start())).find();
                 if (!matched.contains(i) && sameClause && analysis.isNegation(tokens.get(i).word())) {
                     return Optional.empty();

@@ -49,14 +49,14 @@ class GradeCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void jsonHasScoreCoveredMissedAndRedFlags() throws Exception {
-        Path answer = Files.writeString(home.resolve("answer.txt"), "L1 penalises sparsity. Dropout switches units off.");
+        Path answer = Files.writeString(home.resolve("answer.txt"), "L1 penalises sparsity. Dropout switches units off at random during training.");
         Cli.Outcome outcome = Cli.dlbank("grade", "concept/regularization", answer.toString(), "--json", "--lang", "en");
         assertThat(outcome.exitCode()).isZero();
         Map<String, Object> json = new ObjectMapper().readValue(outcome.out(), Map.class);
         assertThat(json).containsKeys("score", "covered", "missed", "red_flags", "evidence");
         assertThat(json).containsEntry("answer_language", "en");
         assertThat((List<Map<String, Object>>) json.get("covered")).extracting(point -> point.get("words"))
-                .containsExactly("Dropout switches units off."); // the wrong L1 sentence covers no point
+                .containsExactly("Dropout switches units off at random during training."); // the wrong L1 sentence covers no point
         assertThat((List<Map<String, Object>>) json.get("red_flags")).extracting(flag -> flag.get("wrong"))
                 .containsExactly("L1 regularization penalises sparsity.");
         assertThat(((Number) json.get("score")).intValue()).isEqualTo(Math.round(100f * 1 / 8) - 10);
