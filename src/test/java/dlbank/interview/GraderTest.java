@@ -37,6 +37,17 @@ class GraderTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
+    void aModelAnswerMadeOfThePointsStatementsScoresAtLeast90(BankEntry entry) {
+        // Any entry whose points file has statements: a new entry is checked as soon as it is in the bank.
+        String separator = entry.language().equals("zh") ? "" : " ";
+        String model = String.join(separator, KeyPoints.of(entry).points().stream().map(KeyPoint::statement).toList());
+        GradeResult result = new Grader(entry.language()).grade(entry, model);
+        assertThat(result.score()).as(entry.id() + " " + entry.language() + " missed " + result.missed()).isGreaterThanOrEqualTo(90);
+        assertThat(result.redFlags()).as(entry.id() + " " + entry.language()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
     void anEmptyOrOffTopicAnswerScoresAtMost10(BankEntry entry) {
         Grader grader = new Grader(entry.language());
         assertThat(grader.grade(entry, "").score()).isZero();
