@@ -212,9 +212,8 @@ public final class ThroughputBench {
     private static void chart(StepProfile.Profile profile, Path file, String id) {
         List<String> names = profile.parts().stream().map(StepProfile.Part::name).toList();
         double[] millis = profile.parts().stream().mapToDouble(StepProfile.Part::millisPerStep).toArray();
-        Charts.bars(file, "Where a training step of " + id + " goes (batch " + profile.batchSize() + ", whole step "
-                        + String.format("%.2f", profile.wholeStepMillis()) + " ms)", "part", "ms per step", names,
-                Map.of("ms per step", millis), 0.0);
+        Charts.horizontalBars(file, "One training step of " + id + ", piece by piece (batch " + profile.batchSize()
+                + ", whole step " + String.format("%.2f", profile.wholeStepMillis()) + " ms)", names, millis, "ms");
     }
 
     /**

@@ -90,19 +90,28 @@ public record ImageDataset(String name, byte[] pixels, byte[] labels, int height
      * replacement: a small labelled set with every class equally present.
      */
     public int[] balancedSample(int perClass, long seed) {
+        return balancedSample(perClass, seed, java.util.stream.IntStream.range(0, classes).toArray());
+    }
+
+    /** The same for the given classes only: {@code perClass} images of each of them. */
+    public int[] balancedSample(int perClass, long seed, int[] wanted) {
+        boolean[] isWanted = new boolean[classes];
+        for (int c : wanted) {
+            isWanted[c] = true;
+        }
         java.util.List<Integer> order = new java.util.ArrayList<>();
         for (int i = 0; i < size(); i++) {
             order.add(i);
         }
         java.util.Collections.shuffle(order, new java.util.Random(seed));
         int[] taken = new int[classes];
-        int[] chosen = new int[perClass * classes];
+        int[] chosen = new int[perClass * wanted.length];
         int count = 0;
         for (int i : order) {
             if (count == chosen.length) {
                 break;
             }
-            if (taken[labels[i]] < perClass) {
+            if (isWanted[labels[i]] && taken[labels[i]] < perClass) {
                 taken[labels[i]]++;
                 chosen[count++] = i;
             }
@@ -112,6 +121,11 @@ public record ImageDataset(String name, byte[] pixels, byte[] labels, int height
         }
         java.util.Arrays.sort(chosen);
         return chosen;
+    }
+
+    /** The images whose label passes the test, in their order. */
+    public ImageDataset withLabels(java.util.function.IntPredicate test) {
+        return select(java.util.stream.IntStream.range(0, size()).filter(i -> test.test(labels[i])).toArray());
     }
 
     /** The labels as whole numbers. */

@@ -133,6 +133,11 @@ public final class Attacks {
      * @param image (1, 1, H, W) in [0, 1]
      */
     public static JsmaResult jsma(Block block, NDArray image, int target, double maxShare) {
+        return jsma(block, image, target, maxShare, true);
+    }
+
+    /** As above; {@code probabilities}: the Jacobian of the softmax outputs (the paper's F), else of the logits. */
+    public static JsmaResult jsma(Block block, NDArray image, int target, double maxShare, boolean probabilities) {
         NDManager manager = image.getManager();
         long pixels = image.size();
         float[] x = image.toFloatArray();
@@ -144,7 +149,7 @@ public final class Attacks {
         int changed = 0;
         int predicted = predict(block, manager, x, image);
         while (predicted != target && changed + 2 <= maxChanged) {
-            float[][] gradients = targetAndOtherGradients(block, manager, x, image, target);
+            float[][] gradients = targetAndOtherGradients(block, manager, x, image, target, probabilities);
             float[] towardTarget = gradients[0];
             float[] towardOthers = gradients[1];
             int bestP = -1;
@@ -186,13 +191,15 @@ public final class Attacks {
     }
 
     /** {d logit_target / dx, d Σ_{j≠target} logit_j / dx} from one backward pass over two copies of x. */
-    private static float[][] targetAndOtherGradients(Block block, NDManager manager, float[] x, NDArray like, int target) {
+    private static float[][] targetAndOtherGradients(Block block, NDManager manager, float[] x, NDArray like, int target,
+                                                     boolean probabilities) {
         try (NDManager scratch = manager.newSubManager()) {
             NDArray one = scratch.create(x, like.getShape());
             NDArray pair = one.concat(one, 0);                                  // (2, 1, H, W)
             NDArray gradient = inputGradient(block, pair, logits -> {
-                NDArray targetLogit = logits.get("0, " + target);
-                NDArray others = logits.get("1, :").sum().sub(logits.get("1, " + target));
+                NDArray outputs = probabilities ? logits.softmax(1) : logits;
+                NDArray targetLogit = outputs.get("0, " + target);
+                NDArray others = outputs.get("1, :").sum().sub(outputs.get("1, " + target));
                 return targetLogit.add(others);
             });
             float[] flat = gradient.toFloatArray();

@@ -34,6 +34,7 @@ public record KeyPoints(String entryId, String language, List<KeyPoint> points, 
     private record File(List<Point> points, @JsonProperty("red_flags") List<RedFlag> redFlags,
                         @JsonProperty("follow_ups") List<FileFollowUp> followUps) {}
 
+    /** A point as written; {@code statement}, {@code contrary} and {@code paraphrases} are for the grader's sentence matching. */
     private record Point(String label, Double weight, List<String> terms, String statement, List<String> contrary,
                          List<String> paraphrases) {
         KeyPoint toKeyPoint() {

@@ -126,6 +126,62 @@ public final class Charts {
     }
 
     /**
+     * One horizontal bar per label, the label on its left and the value at its end: for many long labels
+     * (the pieces of a training step), which a vertical bar chart's axis cannot hold.
+     */
+    public static void horizontalBars(Path file, String title, List<String> labels, double[] values, String unit) {
+        int row = 26;
+        int left = 330;
+        int right = 110;
+        int top = 70;
+        int height = top + row * labels.size() + 20;
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(WIDTH, height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
+                    java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, WIDTH, height);
+            g.setColor(Color.BLACK);
+            g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 18));
+            // A title wider than the picture breaks before its parenthesis.
+            int cut = title.indexOf(" (");
+            if (g.getFontMetrics().stringWidth(title) > WIDTH - 20 && cut > 0) {
+                g.drawString(title.substring(0, cut), 10, 26);
+                g.drawString(title.substring(cut + 1), 10, 50);
+            } else {
+                g.drawString(title, 10, 30);
+            }
+            g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 15));
+            double max = java.util.Arrays.stream(values).filter(Double::isFinite).max().orElse(1);
+            java.awt.FontMetrics metrics = g.getFontMetrics();
+            for (int i = 0; i < labels.size(); i++) {
+                int y = top + i * row;
+                String label = labels.get(i);
+                g.setColor(Color.BLACK);
+                g.drawString(label, left - 10 - metrics.stringWidth(label), y + row - 8);
+                double value = values[i];
+                int width = max <= 0 || !Double.isFinite(value) ? 0 : (int) Math.round(value / max * (WIDTH - left - right));
+                g.setColor(new Color(0x3B6FD8));
+                g.fillRect(left, y + 4, Math.max(1, width), row - 8);
+                g.setColor(Color.DARK_GRAY);
+                g.drawString(String.format("%.2f %s", value, unit), left + width + 6, y + row - 8);
+            }
+        } finally {
+            g.dispose();
+        }
+        try {
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(image, "png", png);
+            AtomicFiles.writeBytes(file, png.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot draw " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Histograms of several samples over one range, drawn as lines through the share of each sample
      * in each bin (so samples of different sizes compare); values outside the range are not drawn
      * but still count in the total. With {@code logY}, empty bins are left out.

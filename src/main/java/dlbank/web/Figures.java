@@ -61,6 +61,20 @@ final class Figures {
             Map.entry("augmented_examples", new Caption("Training digits as augmentation changes them", "数据增强改变后的训练数字")),
             Map.entry("accuracy_by_labels", new Caption("Test accuracy by the number of labels, per method",
                     "各方法在不同标签数量下的测试准确率")),
+            Map.entry("accuracy_by_labels_near", new Caption("Near transfer (digits 0-4 -> 5-9): test accuracy by the "
+                    + "number of labels, per method", "相近任务的迁移（数字 0-4 → 5-9）：各方法在不同标签数量下的测试准确率")),
+            Map.entry("accuracy_by_labels_far", new Caption("Far transfer (MNIST -> Fashion-MNIST): test accuracy by the "
+                    + "number of labels, per method", "相距较远的迁移（MNIST → Fashion-MNIST）：各方法在不同标签数量下的测试准确率")),
+            Map.entry("filters_conv1", new Caption("The 32 learned 3x3 filters of the first convolution",
+                    "第一个卷积层学到的 32 个 3×3 卷积核")),
+            Map.entry("feature_maps_conv1", new Caption("Feature maps (after ReLU) of the first convolution for two test digits",
+                    "两个测试数字在第一个卷积层的特征图（ReLU 之后）")),
+            Map.entry("feature_maps_conv2", new Caption("Feature maps (after ReLU) of the second convolution for two test digits",
+                    "两个测试数字在第二个卷积层的特征图（ReLU 之后）")),
+            Map.entry("shift_accuracy", new Caption("Test accuracy of the CNN and of an MLP of its size with the digits "
+                    + "shifted by 0-4 pixels", "测试数字平移 0-4 像素后，CNN 与同等规模 MLP 的测试准确率")),
+            Map.entry("distillation", new Caption("The student's test accuracy on the labels alone and distilled at each "
+                    + "temperature, with few and with all labels", "学生网络只用标签训练与在各温度下蒸馏的测试准确率，标签少与标签全两种情形")),
             Map.entry("pruning", new Caption("Test accuracy against the share of weights pruned, with and without fine-tuning",
                     "测试准确率随剪枝比例的变化，有无微调")),
             Map.entry("returns", new Caption("Return per episode while the agent learns (CartPole)", "智能体学习过程中每回合的回报（CartPole）")),

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,15 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GlossaryTest {
 
-    /**
-     * Run it sections that are being rewritten from real experiment runs on another branch and, until
-     * then, still use words the glossary retires (the value says which). They are left out of every
-     * check here, in both languages; remove an id once its rewritten section has landed.
-     */
-    private static final Map<String, String> RUN_IT_AWAITING_REWRITE = Map.of(
-            "concept/cnn", "epoch");
-
-    private static final Map<String, String> RUN_IT_HEADING = Map.of("en", "\n## Run it\n", "zh", "\n## 动手运行\n");
     private static final Pattern FENCE = Pattern.compile("^```");
     private static final Pattern INLINE_CODE = Pattern.compile("`[^`\n]*`");
     /** A parenthesis with no Chinese character in it: an English gloss or a citation. */
@@ -111,19 +101,9 @@ class GlossaryTest {
         assertThat(violations).isEmpty();
     }
 
-    @Test
-    void theRunItSectionsLeftOutBelongToEntriesOfTheBank() {
-        assertThat(bank.ids()).containsAll(RUN_IT_AWAITING_REWRITE.keySet());
-    }
-
-    /** Title and body without code, and without a Run it section that is awaiting its rewrite. */
+    /** Title and body without code: every section, Run it included. */
     private static String checkedProse(BankEntry entry) {
-        String body = entry.body();
-        int runIt = body.indexOf(RUN_IT_HEADING.get(entry.language()));
-        if (RUN_IT_AWAITING_REWRITE.containsKey(entry.id()) && runIt >= 0) {
-            body = body.substring(0, runIt);
-        }
-        return withoutCode(entry.title() + "\n" + body);
+        return withoutCode(entry.title() + "\n" + entry.body());
     }
 
     private static String withoutCode(String markdown) {

@@ -45,11 +45,11 @@ class BankCommandsTest {
     }
 
     @Test
-    void showRendersTheAnswerAndSaysWhichExperimentsAreNotAvailableYet() {
+    void showRendersTheAnswerAndSaysWhichExperimentsHaveNoRunYet() {
         String[] result = dlbank("show", "concept/cnn", "--lang", "en");
         assertThat(result[0]).isEqualTo("0");
         assertThat(result[1]).contains("What is a convolutional neural network (CNN) and how does it work?").contains("Short answer\n============")
-                .contains("Measured on this machine").contains("lab/cnn: not yet available.")
+                .contains("Measured on this machine").contains("lab/cnn: no saved run yet.")
                 .doesNotContain("**").doesNotContain("```");
         String[] zh = dlbank("show", "concept/evaluation", "--lang", "zh");
         assertThat(zh[1]).contains("简答").contains("task/mnist-cnn：还没有运行记录");

@@ -67,7 +67,7 @@ class ChineseOutputTest {
         assertThat(run.out()).contains("task/and-gate（快速模式，种子 5，cpu()）-> ")
                 .contains("task/and-gate 完成，用时 ")
                 .contains("  指标                               数值\n")
-                .contains("\n  论断\n")
+                .contains("\n  结论\n")
                 .contains("  [成立]        单个神经元能学会 AND（4 行全对）\n                实测：")
                 .contains("报告：" + home.resolve("and-gate-zh").resolve("report.json"))
                 .doesNotContain("[held]").doesNotContain("measured:").doesNotContain("finished in");

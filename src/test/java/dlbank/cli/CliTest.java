@@ -47,15 +47,6 @@ class CliTest {
     }
 
     @Test
-    void aPlannedExperimentSaysItIsNotAvailableYet() {
-        Cli.Outcome outcome = dlbank("run", "lab/cnn");
-        assertThat(outcome.exitCode()).isEqualTo(2);
-        assertThat(outcome.errLines()).containsExactly(
-                "dlbank: experiment lab/cnn (learned filters, feature maps, conv vs dense parameter counts) is not"
-                        + " available yet; 'dlbank list' shows the ones that are");
-    }
-
-    @Test
     void aBadDeviceIsOneLineAndLeavesNoRunFolder() {
         Cli.Outcome outcome = dlbank("run", "task/and-gate", "--quick", "--device", "tpu");
         assertThat(outcome.exitCode()).isEqualTo(2);

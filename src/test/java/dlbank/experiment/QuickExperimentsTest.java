@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +18,13 @@ class QuickExperimentsTest {
 
     @Test
     void everyRegisteredExperimentRunsInQuickMode(@TempDir Path dir) throws Exception {
+        // -Ddlbank.quick.only=lab/cnn,lab/multi-task runs only those (a helper checking its own labs).
+        List<String> only = List.of(System.getProperty("dlbank.quick.only", "").split(","));
         for (Experiment experiment : ExperimentRegistry.all()) {
+            if (!only.get(0).isEmpty() && !only.contains(experiment.id())) {
+                continue;
+            }
+            long begin = System.nanoTime();
             Path out = dir.resolve(experiment.id().replace('/', '-'));
             Result result = experiment.run(TestSupport.quickContext(out));
             assertThat(result.claims()).as(experiment.id()).hasSizeGreaterThanOrEqualTo(2);
@@ -35,6 +42,7 @@ class QuickExperimentsTest {
             for (String artifact : result.artifacts()) {
                 assertThat(out.resolve(artifact)).as(experiment.id() + " " + artifact).exists();
             }
+            System.out.printf("quick mode: %s %.1f s%n", experiment.id(), (System.nanoTime() - begin) / 1e9);
         }
     }
 

@@ -317,7 +317,7 @@ class WebRoutesTest {
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(TestServer.json(notJson)).containsKey("error");
         assertThat(web.postJson("/api/runs", "{\"experiment\":\"task/and-gate\",\"mode\":\"slow\"}").statusCode()).isEqualTo(400);
-        assertThat(web.postJson("/api/runs", "{\"experiment\":\"lab/cnn\",\"mode\":\"quick\"}").statusCode()).isEqualTo(404);
+        assertThat(web.postJson("/api/runs", "{\"experiment\":\"lab/none\",\"mode\":\"quick\"}").statusCode()).isEqualTo(404);
         assertThat(web.get("/api/runs/events").statusCode()).isEqualTo(406);
     }
 

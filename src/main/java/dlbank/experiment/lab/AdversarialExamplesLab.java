@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
@@ -30,10 +29,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adversarial examples on task/mnist-cnn's model: accuracy under FGSM and PGD as ε grows, JSMA on a
- * few digits, and adversarial training of a fresh copy of the network (FGSM from a random start,
- * Wong, Rice &amp; Kolter, 2020, Fast is better than free, on half of every batch, Goodfellow et al.'s
- * mixed objective), attacked again afterwards. Every attack freezes the model (dlbank.eval.Attacks).
+ * Adversarial examples on task/mnist-cnn's model: accuracy under FGSM and PGD as ε grows, JSMA as
+ * Papernot et al. (2016) ran it (every other class as the target, the softmax's Jacobian, θ = +1,
+ * Υ = 14.5%), and two adversarially trained copies of the network, attacked again afterwards: one
+ * trained on FGSM examples from a random start (Wong, Rice &amp; Kolter, 2020, Fast is better than
+ * free) on half of every batch (Goodfellow et al.'s mixed objective), one on PGD examples only
+ * (Madry et al., 2018, Towards Deep Learning Models Resistant to Adversarial Attacks). Every attack
+ * freezes the model (dlbank.eval.Attacks).
  */
 public final class AdversarialExamplesLab implements Experiment {
 
@@ -44,18 +46,27 @@ public final class AdversarialExamplesLab implements Experiment {
 
     /**
      * @param attackImages test images of the accuracy-vs-ε curves (PGD's 20 steps per ε cost the most)
-     * @param pgdSteps PGD steps, each 2.5·ε/steps long (Madry et al.'s rule)
+     * @param headlineImages test images of the PGD figure at the headline ε (FGSM's uses all of them)
+     * @param pgdSteps PGD steps of the attacks, each 2.5·ε/steps long (Madry et al.'s rule)
+     * @param jsmaDigits test digits attacked by JSMA, each toward all nine other classes
      * @param trainEpsilon the ε adversarial training defends (Madry et al.'s 0.3 for MNIST)
+     * @param trainPgdSteps PGD steps per training batch, each 2.5·ε/steps long
+     * @param rampBatches batches over which the training ε rises from 0 to trainEpsilon: PGD training at
+     *                    the full ε from the first step can stall at chance
      */
-    record Settings(int attackImages, int testImages, int pgdSteps, int jsmaDigits, int trainImages, int epochs,
-                    int batchSize, float trainEpsilon) {
+    record Settings(int attackImages, int headlineImages, int testImages, int pgdSteps, int jsmaDigits, int trainImages,
+                    int epochs, int batchSize, float trainEpsilon, int trainPgdSteps, int rampBatches) {
         static Settings of(RunContext context) {
             return context.quick()
-                    ? new Settings(100, 500, 3, 2, 1_000, context.config().epochsOr(1), context.config().batchSizeOr(64), 0.3f)
-                    : new Settings(1_000, 10_000, 20, 20, 60_000, context.config().epochsOr(4),
-                            context.config().batchSizeOr(64), 0.3f);
+                    ? new Settings(100, 100, 500, 3, 1, 1_000, context.config().epochsOr(1), context.config().batchSizeOr(64),
+                            0.3f, 2, 5)
+                    : new Settings(1_000, 2_000, 10_000, 20, 10, 60_000, context.config().epochsOr(4),
+                            context.config().batchSizeOr(64), 0.3f, 7, 860);
         }
     }
+
+    /** The two ways of adversarial training. */
+    enum Training { FGSM, PGD }
 
     @Override
     public String id() {
@@ -64,7 +75,7 @@ public final class AdversarialExamplesLab implements Experiment {
 
     @Override
     public String title() {
-        return "FGSM, PGD and JSMA on the MNIST CNN; adversarial training and its robustness";
+        return "FGSM, PGD and JSMA on the MNIST CNN; FGSM and PGD adversarial training and their robustness";
     }
 
     @Override
@@ -74,7 +85,8 @@ public final class AdversarialExamplesLab implements Experiment {
 
     @Override
     public List<String> headlineMetrics() {
-        return List.of("fgsm_accuracy_standard_0.25", "clean_accuracy_adversarial", "fgsm_accuracy_adversarial_0.25");
+        return List.of("fgsm_accuracy_standard_0.25", "pgd_accuracy_pgd_trained_0.25", "pgd_accuracy_fgsm_trained_0.25",
+                "jsma_mean_changed_share");
     }
 
     @Override
@@ -82,85 +94,116 @@ public final class AdversarialExamplesLab implements Experiment {
         Settings settings = Settings.of(context);
         Result.Builder result = Result.builder().config("epsilons", EPSILONS).config("attack_images", settings.attackImages())
                 .config("pgd", settings.pgdSteps() + " steps of 2.5·ε/steps from a random start")
-                .config("jsma", "increasing variant on the logits, pixel pairs set to 1, at most 14.5% of the pixels")
-                .config("adversarial_training", String.format("fresh %s, %d epochs on %d images, half of each batch "
-                        + "FGSM from a random start at ε %.2f (step 1.25·ε)", MnistCnnTask.ARCHITECTURE, settings.epochs(),
-                        settings.trainImages(), settings.trainEpsilon()));
+                .config("jsma", "Papernot et al.'s increasing variant: saliency of pixel pairs from the softmax's Jacobian, "
+                        + "pairs set to 1 (θ = +1), at most 14.5% of the pixels (Υ); every other class as the target")
+                .config("fgsm_training", String.format("fresh %s, %d epochs, each batch plus its FGSM examples from a "
+                        + "random start at ε %.2f (step 1.25·ε)", MnistCnnTask.ARCHITECTURE, settings.epochs(), settings.trainEpsilon()))
+                .config("pgd_training", String.format("fresh %s, %d epochs on PGD examples only (%d steps of 2.5·ε/%d from "
+                        + "a random start), ε rising from 0 to %.2f over the first %d batches", MnistCnnTask.ARCHITECTURE,
+                        settings.epochs(), settings.trainPgdSteps(), settings.trainPgdSteps(), settings.trainEpsilon(),
+                        settings.rampBatches()))
+                .config("train_images", settings.trainImages()).config("headline_pgd_images", settings.headlineImages());
         ImageDataset train = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TRAIN, context::info)
                 .head(settings.trainImages());
         ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TEST, context::info)
                 .head(settings.testImages());
         Engine.getInstance().setRandomSeed((int) context.config().seed());
-        try (Model standard = SavedModel.load(MnistModels.require(context), MnistCnnTask.ARCHITECTURE, MnistCnn::build,
+        MnistModels.Source source = MnistModels.require(context);
+        source.reportTo(result);
+        Map<String, Robustness> models = new LinkedHashMap<>();
+        double leaked = 0;
+        try (Model standard = SavedModel.load(source.modelDir(), MnistCnnTask.ARCHITECTURE, MnistCnn::build,
                 context.device());
              NDManager manager = standard.getNDManager().newSubManager()) {
-            NDArray images = test.images(manager);
-            NDArray labels = test.labels(manager);
-            NDArray attackImages = images.get("0:" + settings.attackImages());
-            NDArray attackLabels = labels.get("0:" + settings.attackImages());
+            Probe probe = new Probe(settings, test.images(manager), test.labels(manager));
             context.info("== attacks on task/mnist-cnn's model");
-            Robustness before = measure(context, standard.getBlock(), settings, images, labels, attackImages, attackLabels);
+            models.put("standard", probe.measure(context, standard.getBlock()));
             AdversarialGallery.Jsma jsma = AdversarialGallery.jsma(standard.getBlock(), test, settings.jsmaDigits(), manager);
             AdversarialGallery.grid(context.file("adversarial_examples.png"), standard.getBlock(), test, jsma, manager);
-            result.artifact("adversarial_examples.png");
-            context.info(String.format("JSMA: %d of %d digits reach their target, changing %.1f%% of the pixels on average",
-                    jsma.successes(), jsma.attempts(), 100 * jsma.meanChangedShare()));
-
-            context.info("== adversarial training of a fresh " + MnistCnnTask.ARCHITECTURE);
-            try (Model robust = Model.newInstance("adversarial", context.device())) {
-                robust.setBlock(MnistCnn.build());
-                CheckpointedAdam optimizer = new CheckpointedAdam(1e-3f);
-                try (Trainer trainer = robust.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(optimizer).optDevices(new ai.djl.Device[] {context.device()}))) {
-                    trainer.initialize(MnistCnn.inputShape(1));
-                    FitLoop.Outcome outcome = adversariallyTrain(context, settings, trainer, optimizer, train);
-                    outcome.history().forEach(epoch -> result.historyRow(epoch.toRow()));
-                    Robustness after = measure(context, robust.getBlock(), settings, images, labels, attackImages,
-                            attackLabels);
-                    double leaked = largestWeightGradient(robust.getBlock());
-                    report(context, result, before, after, jsma, leaked);
+            result.artifact("adversarial_examples.png").metric("jsma_attacks", jsma.attempts())
+                    .metric("jsma_success_rate", jsma.successRate()).metric("jsma_mean_changed_share", jsma.meanChangedShare());
+            context.info(String.format("JSMA: %d of %d (digit, target) pairs reach the target, changing %.2f%% of the "
+                    + "pixels on average", jsma.successes(), jsma.attempts(), 100 * jsma.meanChangedShare()));
+            for (Training training : Training.values()) {
+                String name = training.name().toLowerCase() + "_trained";
+                context.info("== " + training.name() + " adversarial training of a fresh " + MnistCnnTask.ARCHITECTURE);
+                try (Model robust = Model.newInstance(name, context.device())) {
+                    robust.setBlock(MnistCnn.build());
+                    CheckpointedAdam optimizer = new CheckpointedAdam(1e-3f);
+                    try (Trainer trainer = robust.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(optimizer).optDevices(new ai.djl.Device[] {context.device()}))) {
+                        trainer.initialize(MnistCnn.inputShape(1));
+                        FitLoop.Outcome outcome = adversariallyTrain(context, settings, trainer, optimizer, train, training);
+                        result.metric("train_seconds_" + name, outcome.history().stream()
+                                .mapToDouble(FitLoop.EpochStats::seconds).sum());
+                        if (training == Training.PGD) {
+                            outcome.history().forEach(epoch -> result.historyRow(epoch.toRow()));
+                        }
+                        models.put(name, probe.measure(context, robust.getBlock()));
+                        leaked = Math.max(leaked, largestWeightGradient(robust.getBlock()));
+                    }
                 }
             }
         }
+        report(context, result, models, leaked);
         return result.build();
     }
 
     /** Clean and attacked accuracies of one model. */
-    record Robustness(double clean, double fgsmHeadline, double[] fgsm, double[] pgd) {}
+    record Robustness(double clean, double fgsmHeadline, double pgdHeadline, double[] fgsm, double[] pgd) {}
 
-    private static Robustness measure(RunContext context, Block block, Settings settings, NDArray images, NDArray labels,
-                                      NDArray attackImages, NDArray attackLabels) {
-        double clean = Attacks.accuracyUnder(block, images, labels, (x, y) -> x);
-        double headline = Attacks.accuracyUnder(block, images, labels, (x, y) -> Attacks.fgsm(block, x, y, HEADLINE_EPSILON));
-        double[] fgsm = new double[EPSILONS.length];
-        double[] pgd = new double[EPSILONS.length];
-        for (int i = 0; i < EPSILONS.length; i++) {
-            float epsilon = EPSILONS[i];
-            fgsm[i] = Attacks.accuracyUnder(block, attackImages, attackLabels, (x, y) -> Attacks.fgsm(block, x, y, epsilon));
-            pgd[i] = Attacks.accuracyUnder(block, attackImages, attackLabels, (x, y) -> Attacks.pgd(block, x, y, epsilon,
-                    settings.pgdSteps(), 2.5f * epsilon / settings.pgdSteps(),
-                    x.getManager().randomUniform(-1f, 1f, x.getShape())));
-            context.info(String.format("ε %.2f: FGSM accuracy %.3f, PGD accuracy %.3f", epsilon, fgsm[i], pgd[i]));
+    /** The test images every model faces: all of them at the headline ε, the first ones for the curves. */
+    private record Probe(Settings settings, NDArray images, NDArray labels) {
+        Robustness measure(RunContext context, Block block) {
+            NDArray attackImages = images.get("0:" + settings.attackImages());
+            NDArray attackLabels = labels.get("0:" + settings.attackImages());
+            double clean = Attacks.accuracyUnder(block, images, labels, (x, y) -> x);
+            double fgsmHeadline = Attacks.accuracyUnder(block, images, labels,
+                    (x, y) -> Attacks.fgsm(block, x, y, HEADLINE_EPSILON));
+            double pgdHeadline = Attacks.accuracyUnder(block, images.get("0:" + settings.headlineImages()),
+                    labels.get("0:" + settings.headlineImages()), (x, y) -> pgd(block, x, y, HEADLINE_EPSILON));
+            double[] fgsm = new double[EPSILONS.length];
+            double[] pgd = new double[EPSILONS.length];
+            for (int i = 0; i < EPSILONS.length; i++) {
+                float epsilon = EPSILONS[i];
+                fgsm[i] = Attacks.accuracyUnder(block, attackImages, attackLabels, (x, y) -> Attacks.fgsm(block, x, y, epsilon));
+                pgd[i] = Attacks.accuracyUnder(block, attackImages, attackLabels, (x, y) -> pgd(block, x, y, epsilon));
+                context.info(String.format("ε %.2f: FGSM accuracy %.3f, PGD accuracy %.3f", epsilon, fgsm[i], pgd[i]));
+            }
+            context.info(String.format("clean accuracy %.4f; at ε %.2f FGSM %.4f (%d test images), PGD %.4f (%d)", clean,
+                    HEADLINE_EPSILON, fgsmHeadline, images.getShape().get(0), pgdHeadline, settings.headlineImages()));
+            return new Robustness(clean, fgsmHeadline, pgdHeadline, fgsm, pgd);
         }
-        context.info(String.format("clean accuracy %.4f, FGSM at ε %.2f %.4f (%d test images)", clean,
-                HEADLINE_EPSILON, headline, images.getShape().get(0)));
-        return new Robustness(clean, headline, fgsm, pgd);
+
+        private NDArray pgd(Block block, NDArray x, NDArray y, float epsilon) {
+            return Attacks.pgd(block, x, y, epsilon, settings.pgdSteps(), 2.5f * epsilon / settings.pgdSteps(),
+                    x.getManager().randomUniform(-1f, 1f, x.getShape()));
+        }
     }
 
     /**
-     * Each batch of 64 becomes 128: the clean images and their FGSM examples from a random start in
-     * the ε-box (step 1.25·ε, projected back into the box), both with the true labels.
+     * FGSM: each batch of 64 becomes 128, the clean images and their FGSM examples from a random start
+     * in the ε-box (step 1.25·ε, projected back into the box). PGD: each batch is replaced by its PGD
+     * examples, Madry et al.'s inner maximisation, with ε rising over the first batches.
      */
     private static FitLoop.Outcome adversariallyTrain(RunContext context, Settings settings, Trainer trainer,
-                                                      CheckpointedAdam optimizer, ImageDataset train) {
-        float epsilon = settings.trainEpsilon();
+                                                      CheckpointedAdam optimizer, ImageDataset train, Training training) {
         Block block = trainer.getModel().getBlock();
+        long[] batches = {0};
         FitLoop loop = new FitLoop(trainer, optimizer, FitLoop.argmaxScorer(), context.progress(), "img")
                 .withTransform((x, y, batch) -> {
-                    NDArray start = x.add(batch.randomUniform(-epsilon, epsilon, x.getShape())).clip(0f, 1f);
-                    NDArray step = Attacks.lossGradient(block, start, y).sign().mul(1.25f * epsilon);
-                    NDArray adversarial = start.add(step).maximum(x.sub(epsilon)).minimum(x.add(epsilon)).clip(0f, 1f);
-                    return new NDList(x.concat(adversarial, 0), y.concat(y, 0));
+                    float epsilon = settings.trainEpsilon();
+                    if (training == Training.FGSM) {
+                        NDArray start = x.add(batch.randomUniform(-epsilon, epsilon, x.getShape())).clip(0f, 1f);
+                        NDArray step = Attacks.lossGradient(block, start, y).sign().mul(1.25f * epsilon);
+                        NDArray adversarial = start.add(step).maximum(x.sub(epsilon)).minimum(x.add(epsilon)).clip(0f, 1f);
+                        return new NDList(x.concat(adversarial, 0), y.concat(y, 0));
+                    }
+                    // A resumed run counts its batches from 0 again, so its ramp restarts: a short detour.
+                    float ramped = epsilon * (float) Math.min(1.0, (++batches[0]) / (double) settings.rampBatches());
+                    int steps = settings.trainPgdSteps();
+                    return new NDList(Attacks.pgd(block, x, y, ramped, steps, 2.5f * ramped / steps,
+                            batch.randomUniform(-1f, 1f, x.getShape())), y);
                 });
         NDManager manager = trainer.getManager();
         int validation = Math.max(100, train.size() / 12);
@@ -169,7 +212,7 @@ public final class AdversarialExamplesLab implements Experiment {
         return loop.fit(new FitLoop.Data(fit.images(manager), fit.labels(manager)),
                 new FitLoop.Data(held.images(manager), held.labels(manager)),
                 new FitLoop.Settings(settings.epochs(), settings.batchSize(), context.config().seed(), 0,
-                        context.checkpointDir().resolve("adversarial"), context.resume()));
+                        context.checkpointDir().resolve(training.name().toLowerCase()), context.resume()));
     }
 
     /** The largest |gradient| held by any weight of the block: 0 when no attack leaked into it. */
@@ -183,71 +226,29 @@ public final class AdversarialExamplesLab implements Experiment {
         return largest;
     }
 
-    private static void report(RunContext context, Result.Builder result, Robustness before, Robustness after,
-                               AdversarialGallery.Jsma jsma, double leaked) {
+    private static void report(RunContext context, Result.Builder result, Map<String, Robustness> models, double leaked) {
         double[] eps = new double[EPSILONS.length];
-        for (int i = 0; i < EPSILONS.length; i++) {
-            eps[i] = EPSILONS[i];
-            result.metric(String.format("fgsm_accuracy_standard_%.2f", EPSILONS[i]), before.fgsm()[i])
-                    .metric(String.format("pgd_accuracy_standard_%.2f", EPSILONS[i]), before.pgd()[i])
-                    .metric(String.format("fgsm_accuracy_adversarial_%.2f", EPSILONS[i]), after.fgsm()[i])
-                    .metric(String.format("pgd_accuracy_adversarial_%.2f", EPSILONS[i]), after.pgd()[i]);
-        }
-        result.metric("clean_accuracy_standard", before.clean()).metric("fgsm_accuracy_standard_0.25", before.fgsmHeadline())
-                .metric("clean_accuracy_adversarial", after.clean()).metric("fgsm_accuracy_adversarial_0.25", after.fgsmHeadline())
-                .metric("jsma_success_rate", jsma.successRate()).metric("jsma_mean_changed_share", jsma.meanChangedShare())
-                .metric("largest_weight_gradient_after_attacks", leaked);
         Map<String, double[]> series = new LinkedHashMap<>();
-        series.put("FGSM, standard model", before.fgsm());
-        series.put("PGD, standard model", before.pgd());
-        series.put("FGSM, adversarially trained", after.fgsm());
-        series.put("PGD, adversarially trained", after.pgd());
+        for (Map.Entry<String, Robustness> model : models.entrySet()) {
+            String name = model.getKey();
+            Robustness r = model.getValue();
+            for (int i = 0; i < EPSILONS.length; i++) {
+                eps[i] = Double.parseDouble(Float.toString(EPSILONS[i]));   // 0.1, not 0.100000001 on the axis
+                result.metric(String.format("fgsm_accuracy_%s_%.2f", name, EPSILONS[i]), r.fgsm()[i])
+                        .metric(String.format("pgd_accuracy_%s_%.2f", name, EPSILONS[i]), r.pgd()[i]);
+            }
+            result.metric("clean_accuracy_" + name, r.clean())
+                    .metric(String.format("fgsm_accuracy_%s_%.2f_all", name, HEADLINE_EPSILON), r.fgsmHeadline())
+                    .metric(String.format("pgd_accuracy_%s_%.2f_all", name, HEADLINE_EPSILON), r.pgdHeadline());
+            String label = name.equals("standard") ? "standard model" : name.replace('_', ' ').replace("fgsm", "FGSM")
+                    .replace("pgd", "PGD");
+            series.put("FGSM, " + label, r.fgsm());
+            series.put("PGD, " + label, r.pgd());
+        }
+        result.metric("largest_weight_gradient_after_attacks", leaked);
         Charts.lines(context.file("accuracy_vs_epsilon.png"), "MNIST test accuracy under attack (L∞ budget ε)",
                 "ε (pixel range is 0 to 1)", "accuracy", eps, series, false);
         result.artifact("accuracy_vs_epsilon.png");
-        addClaims(result, context.quick(), before, after, jsma, leaked);
-    }
-
-    private static void addClaims(Result.Builder result, boolean quick, Robustness before, Robustness after,
-                                  AdversarialGallery.Jsma jsma, double leaked) {
-        boolean falling = true;
-        boolean pgdStronger = true;
-        for (int i = 1; i < EPSILONS.length; i++) {
-            falling &= before.fgsm()[i] <= before.fgsm()[i - 1];
-            pgdStronger &= before.pgd()[i] <= before.fgsm()[i];
-        }
-        int last = EPSILONS.length - 1;
-        int headline = java.util.Arrays.binarySearch(EPSILONS, HEADLINE_EPSILON);
-        result.claim(Claim.checkUnlessQuick(quick, "Accuracy under FGSM falls as ε grows, from 0 to 0.3",
-                "FGSM 下的准确率随 ε 从 0 增大到 0.3 而下降",
-                falling, Claim.values("fgsm_accuracy_0.00", before.fgsm()[0], "fgsm_accuracy_0.10", before.fgsm()[2],
-                        "fgsm_accuracy_0.20", before.fgsm()[4], "fgsm_accuracy_0.30", before.fgsm()[last])));
-        result.claim(Claim.checkUnlessQuick(quick, "At every ε, PGD lowers accuracy at least as much as FGSM: it is the stronger attack",
-                "在每个 ε 下，PGD 让准确率降得至少和 FGSM 一样多：它是更强的攻击",
-                pgdStronger, Claim.values("fgsm_accuracy_0.10", before.fgsm()[2], "pgd_accuracy_0.10", before.pgd()[2],
-                        "fgsm_accuracy_0.25", before.fgsm()[headline], "pgd_accuracy_0.25", before.pgd()[headline])));
-        result.claim(Claim.checkUnlessQuick(quick, "JSMA reaches its target class on at least 80% of the digits, "
-                        + "changing under 5% of the pixels on average",
-                "JSMA 在至少 80% 的数字上达到目标类别，平均改动不到 5% 的像素",
-                jsma.successRate() >= 0.8 && jsma.meanChangedShare() < 0.05,
-                Claim.values("jsma_success_rate", jsma.successRate(), "jsma_mean_changed_share", jsma.meanChangedShare(),
-                        "jsma_digits", jsma.attempts())));
-        result.claim(Claim.checkUnlessQuick(quick, "FGSM at ε = 0.25 brings the undefended model below 50% test accuracy",
-                "ε = 0.25 的 FGSM 让未防御模型的测试准确率降到 50% 以下",
-                before.fgsmHeadline() < 0.5, Claim.values("clean_accuracy_standard", before.clean(),
-                        "fgsm_accuracy_standard_0.25", before.fgsmHeadline())));
-        result.claim(Claim.checkUnlessQuick(quick, "The adversarially trained model keeps at least 98% clean test accuracy "
-                        + "and at least 80% under FGSM at ε = 0.25",
-                "对抗训练后的模型保持至少 98% 的干净测试准确率，在 ε = 0.25 的 FGSM 下至少 80%",
-                after.clean() >= 0.98 && after.fgsmHeadline() >= 0.8, Claim.values("clean_accuracy_adversarial",
-                        after.clean(), "fgsm_accuracy_adversarial_0.25", after.fgsmHeadline())));
-        result.claim(Claim.checkUnlessQuick(quick, "Its robustness is not only against FGSM: under PGD at ε = 0.25 it keeps "
-                        + "at least 50 points more accuracy than the undefended model",
-                "它的鲁棒性不只针对 FGSM：在 ε = 0.25 的 PGD 下，它的准确率比未防御模型高至少 50 个百分点",
-                after.pgd()[headline] - before.pgd()[headline] >= 0.5, Claim.values("pgd_accuracy_standard_0.25",
-                        before.pgd()[headline], "pgd_accuracy_adversarial_0.25", after.pgd()[headline])));
-        result.claim(Claim.check("The attacks leave no gradient in the model's weights: it is frozen while they run",
-                "攻击不会在模型权重上留下梯度：攻击运行时模型被冻结",
-                leaked == 0, Claim.values("largest_weight_gradient_after_attacks", leaked)));
+        AdversarialClaims.add(result, context.quick(), models, leaked);
     }
 }

@@ -22,7 +22,10 @@ final class AdversarialGallery {
 
     private AdversarialGallery() {}
 
-    /** JSMA results on test digits the model reads correctly, each aimed at the next digit (label + 1 mod 10). */
+    /**
+     * JSMA results on test digits the model reads correctly, each attacked toward every other class
+     * (Papernot et al.'s protocol): nine attempts per digit, the first of them toward label + 1.
+     */
     record Jsma(List<Integer> indices, List<Attacks.JsmaResult> results) {
         int attempts() {
             return results.size();
@@ -46,14 +49,16 @@ final class AdversarialGallery {
     static Jsma jsma(Block block, ImageDataset test, int digits, NDManager manager) {
         List<Integer> indices = new ArrayList<>();
         List<Attacks.JsmaResult> results = new ArrayList<>();
-        for (int i = 0; i < test.size() && indices.size() < digits; i++) {
+        for (int i = 0; i < test.size() && indices.size() < 9 * digits; i++) {
             try (NDManager scratch = manager.newSubManager()) {
                 NDArray image = image(test, i, scratch);
                 if (predict(block, image) != test.label(i)) {
                     continue;
                 }
-                indices.add(i);
-                results.add(Attacks.jsma(block, image, (test.label(i) + 1) % 10, JSMA_MAX_SHARE));
+                for (int shift = 1; shift < 10; shift++) {
+                    indices.add(i);
+                    results.add(Attacks.jsma(block, image, (test.label(i) + shift) % 10, JSMA_MAX_SHARE));
+                }
             }
         }
         return new Jsma(indices, results);
@@ -67,7 +72,7 @@ final class AdversarialGallery {
     static void grid(Path file, Block block, ImageDataset test, Jsma jsma, NDManager manager) {
         float epsilon = AdversarialExamplesLab.HEADLINE_EPSILON;
         List<Pictures.Tile> tiles = new ArrayList<>();
-        for (int k = 0; k < Math.min(6, jsma.attempts()); k++) {
+        for (int k = 0; k < Math.min(6 * 9, jsma.attempts()); k += 9) {   // one row per digit, its first target
             int i = jsma.indices().get(k);
             try (NDManager scratch = manager.newSubManager()) {
                 NDArray image = image(test, i, scratch);

@@ -16,7 +16,6 @@ import ai.djl.training.loss.Loss;
 import dlbank.data.DataSet;
 import dlbank.data.ImageDataset;
 import dlbank.eval.Predictions;
-import dlbank.experiment.Claim;
 import dlbank.experiment.Experiment;
 import dlbank.experiment.Result;
 import dlbank.experiment.RunContext;
@@ -24,33 +23,51 @@ import dlbank.model.ParameterCount;
 import dlbank.train.FitLoop;
 import dlbank.train.MultiTaskLoss;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Multi-task learning with hard parameter sharing (Caruana, 1997, Multitask Learning): one
- * convolutional trunk (task/mnist-cnn's two convolution stages) with two heads (each dense 64, then
- * its output), the digit and "is there more ink in the top half than in the bottom half", against
- * one network per task, each with its own trunk: for the digit, exactly task/mnist-cnn's network.
+ * Multi-task learning with hard parameter sharing (Caruana, 1997, Multitask Learning): task/mnist-cnn's
+ * network split into a shared trunk and two heads, the digit and a second label, against one network
+ * per task. Where the trunk ends, the second task's loss weight and how related the second task is
+ * are varied, to see which of them decides what sharing costs (Vandenhende et al., 2020, Branched
+ * Multi-Task Networks: Deciding What Layers To Share; Kendall, Gal &amp; Cipolla, 2018).
  *
- * <p>The second label is computed from the pixels, not from the digit: two 7s can differ, so the
- * second head has to read something the digit head does not give away (a parity or "greater than 4"
- * label would be a function of the digit, and a shared trunk would have nothing to share). Both
- * tasks read the layout of the strokes, so they are related.
+ * <p>The second labels: "top-heavy", 1 when the top half of the image holds more ink than the bottom
+ * half, computed from the pixels, so that two 7s can differ and the digit does not give it away; and
+ * "even", the digit's parity, which the digit decides, the most related task there is.
  */
 public final class MultiTaskLab implements Experiment {
 
     public static final String ID = "lab/multi-task";
+    /** The layers of task/mnist-cnn's network before its output, in order: where a trunk can end. */
+    static final int AFTER_FIRST_CONV = 3;
+    static final int AFTER_CONVS = 6;
+    static final int AFTER_DENSE = 9;
 
-    record Settings(int trainImages, int validationImages, int testImages, int epochs, int batchSize, float learningRate) {
+    record Settings(int trainImages, int validationImages, int testImages, int epochs, int batchSize, float learningRate,
+                    float heavyWeight) {
         static Settings of(RunContext context) {
             return context.quick()
-                    ? new Settings(1_800, 200, 1_000, context.config().epochsOr(2), context.config().batchSizeOr(64), 1e-3f)
-                    : new Settings(55_000, 5_000, 10_000, context.config().epochsOr(3), context.config().batchSizeOr(64), 1e-3f);
+                    ? new Settings(1_800, 200, 1_000, context.config().epochsOr(1), context.config().batchSizeOr(64), 1e-3f, 4f)
+                    : new Settings(55_000, 5_000, 10_000, context.config().epochsOr(3), context.config().batchSizeOr(64),
+                            1e-3f, 4f);
         }
     }
 
-    /** Test accuracy of each task, the parameters and the training seconds of one setup. */
-    record Outcome(double digitAccuracy, double topAccuracy, long parameters, double seconds) {}
+    /** A second task: its name and its label for each image. */
+    record Task(String name, Function<ImageDataset, int[]> labels) {}
+
+    static final Task TOP_HEAVY = new Task("top_heavy", MultiTaskLab::topHeavy);
+    static final Task EVEN = new Task("even", set -> java.util.Arrays.stream(set.labelArray()).map(d -> d % 2 == 0 ? 1 : 0).toArray());
+
+    /** One shared model: the second task, where the trunk ends (a layer index), and the second loss's weight. */
+    record Setup(String name, Task task, int split, float weight) {}
+
+    /** Test accuracy of each task, the parameters and the median seconds per epoch of one model. */
+    record Outcome(double digitAccuracy, double secondAccuracy, long parameters, double seconds) {}
 
     @Override
     public String id() {
@@ -59,7 +76,7 @@ public final class MultiTaskLab implements Experiment {
 
     @Override
     public String title() {
-        return "one shared CNN trunk with two heads (digit, top-heavy ink) vs two single-task networks";
+        return "one CNN, two heads (digit + top-heavy ink or parity): where the trunk ends, loss weights, relatedness";
     }
 
     @Override
@@ -69,7 +86,8 @@ public final class MultiTaskLab implements Experiment {
 
     @Override
     public List<String> headlineMetrics() {
-        return List.of("digit_accuracy_shared", "top_heavy_accuracy_shared", "digit_accuracy_single", "top_heavy_accuracy_single");
+        return List.of("top_heavy_accuracy_shared_convs", "top_heavy_accuracy_single", "top_heavy_accuracy_shared_first_conv",
+                "even_accuracy_shared_convs", "even_accuracy_single");
     }
 
     @Override
@@ -80,68 +98,77 @@ public final class MultiTaskLab implements Experiment {
         ImageDataset validation = all.range(train.size(), Math.min(all.size(), train.size() + settings.validationImages()));
         ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TEST, context::info)
                 .head(settings.testImages());
-        Result.Builder result = Result.builder().config("trunk", "conv32-pool-conv64-pool (task/mnist-cnn's convolution stages)")
-                .config("heads", "digit: dense 64, dense 10, softmax; top-heavy: dense 64, dense 1, sigmoid").config("loss", "cross-entropy + binary cross-entropy, weights 1 and 1")
-                .config("second_label", "1 when the top 14 rows hold more ink (summed pixel values) than the bottom 14")
+        List<Setup> setups = List.of(new Setup("shared_convs", TOP_HEAVY, AFTER_CONVS, 1f),
+                new Setup("shared_first_conv", TOP_HEAVY, AFTER_FIRST_CONV, 1f),
+                new Setup("shared_dense", TOP_HEAVY, AFTER_DENSE, 1f),
+                new Setup(String.format("shared_convs_weight%.0f", settings.heavyWeight()), TOP_HEAVY, AFTER_CONVS,
+                        settings.heavyWeight()),
+                new Setup("shared_convs", EVEN, AFTER_CONVS, 1f));
+        Result.Builder result = Result.builder().config("network", "task/mnist-cnn's: conv32-pool-conv64-pool-dense64, then an output per task")
+                .config("splits", "the trunk ends after the first conv stage, after both (the usual), or after dense 64")
+                .config("loss", "cross-entropy + binary cross-entropy of the second task, weight 1 or " + settings.heavyWeight())
+                .config("top_heavy", "1 when the top 14 rows hold more ink (summed pixel values) than the bottom 14")
+                .config("even", "1 when the digit is even")
                 .config("epochs", settings.epochs()).config("batch_size", settings.batchSize());
-        int[] topTest = topHeavy(test);
-        double topShare = java.util.Arrays.stream(topTest).average().orElse(0);
-        context.info(String.format("top-heavy images: %.1f%% of the test set", 100 * topShare));
-
+        result.metric("top_heavy_share_test", java.util.Arrays.stream(topHeavy(test)).average().orElse(0));
         warmUp(context, settings, train);
-        context.info("== shared trunk, two heads");
-        Outcome shared = trainShared(context, settings, train, validation, test, topTest);
-        context.info("== digit alone");
-        Outcome digit = trainSingle(context, settings, train, validation, test, topTest, true);
-        context.info("== top-heavy alone");
-        Outcome top = trainSingle(context, settings, train, validation, test, topTest, false);
-        long trunk = digit.parameters() + top.parameters() - shared.parameters();
-        result.metric("digit_accuracy_shared", shared.digitAccuracy()).metric("top_heavy_accuracy_shared", shared.topAccuracy())
-                .metric("digit_accuracy_single", digit.digitAccuracy()).metric("top_heavy_accuracy_single", top.topAccuracy())
-                .metric("top_heavy_share_test", topShare)
-                .metric("parameters_shared", shared.parameters()).metric("parameters_two_single", digit.parameters() + top.parameters())
-                .metric("parameters_trunk", trunkParameters()).metric("parameters_saved", trunk)
-                .metric("epoch_seconds_shared", shared.seconds()).metric("epoch_seconds_two_single", digit.seconds() + top.seconds());
-        context.info(String.format("%-22s %10s %10s %12s %10s%n%-22s %10.4f %10.4f %,12d %10.1f%n%-22s %10.4f %10.4f %,12d %10.1f",
-                "", "digit", "top-heavy", "parameters", "s/epoch",
-                "shared trunk", shared.digitAccuracy(), shared.topAccuracy(), shared.parameters(), shared.seconds(),
-                "two single-task", digit.digitAccuracy(), top.topAccuracy(), digit.parameters() + top.parameters(),
-                digit.seconds() + top.seconds()));
-        addClaims(result, context.quick(), shared, digit, top, topShare);
+        context.info("== the digit alone (task/mnist-cnn's network)");
+        Outcome digit = train(context, settings, null, null, train, validation, test);
+        result.metric("digit_accuracy_single", digit.digitAccuracy()).metric("parameters_single", digit.parameters())
+                .metric("epoch_seconds_digit_single", digit.seconds());
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        for (Task task : List.of(TOP_HEAVY, EVEN)) {
+            context.info("== " + task.name() + " alone");
+            Outcome alone = train(context, settings, task, null, train, validation, test);
+            result.metric(task.name() + "_accuracy_single", alone.secondAccuracy())
+                    .metric("parameters_" + task.name() + "_single", alone.parameters())
+                    .metric("epoch_seconds_" + task.name() + "_single", alone.seconds());
+        }
+        for (Setup setup : setups) {
+            context.info(String.format("== shared trunk up to layer %d, digit + %s, weight %.0f", setup.split(),
+                    setup.task().name(), setup.weight()));
+            Outcome shared = train(context, settings, setup.task(), setup, train, validation, test);
+            outcomes.put(setup.task().name() + "_" + setup.name(), shared);
+            result.metric("digit_accuracy_" + setup.task().name() + "_" + setup.name(), shared.digitAccuracy())
+                    .metric(setup.task().name() + "_accuracy_" + setup.name(), shared.secondAccuracy())
+                    .metric("parameters_" + setup.task().name() + "_" + setup.name(), shared.parameters())
+                    .metric("epoch_seconds_" + setup.task().name() + "_" + setup.name(), shared.seconds());
+            context.info(String.format("digit %.4f (alone %.4f), %s %.4f, %,d parameters, %.1f s per epoch",
+                    shared.digitAccuracy(), digit.digitAccuracy(), setup.task().name(), shared.secondAccuracy(),
+                    shared.parameters(), shared.seconds()));
+        }
+        result.metric("parameters_trunk", trunkParameters());
+        MultiTaskClaims.add(result, context.quick(), settings);
         return result.build();
     }
 
-    /** conv32-pool-conv64-pool, (B, 1, 28, 28) -> (B, 1600). */
-    static SequentialBlock trunk() {
-        return new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(32).build()).add(Activation::relu)
-                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(64).build()).add(Activation::relu)
-                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-                .add(Blocks.batchFlattenBlock());
+    /** Layers {@code from} to {@code to} (exclusive) of task/mnist-cnn's network, then {@code outputs} logits if > 0. */
+    static SequentialBlock layers(int from, int to, int outputs) {
+        SequentialBlock block = new SequentialBlock();
+        for (int i = from; i < to; i++) {
+            switch (i) {
+                case 0 -> block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(32).build()); // (B, 32, 26, 26)
+                case 3 -> block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(64).build()); // (B, 64, 11, 11)
+                case 1, 4, 8 -> block.add(Activation::relu);
+                case 2, 5 -> block.add(Pool.maxPool2dBlock(new Shape(2, 2)));
+                case 6 -> block.add(Blocks.batchFlattenBlock());                                             // (B, 1600)
+                case 7 -> block.add(Linear.builder().setUnits(64).build());                                  // (B, 64)
+                default -> throw new IllegalArgumentException("no layer " + i);
+            }
+        }
+        return outputs > 0 ? block.add(Linear.builder().setUnits(outputs).build()) : block;
     }
 
-    /** dense 64 with ReLU, then {@code outputs} logits: (B, 1600) -> (B, outputs). */
-    static SequentialBlock head(int outputs) {
-        return new SequentialBlock().add(Linear.builder().setUnits(64).build()).add(Activation::relu)
-                .add(Linear.builder().setUnits(outputs).build());
-    }
-
-    /** One task's own network: the trunk and its head (for the digit, task/mnist-cnn's network). */
-    static SequentialBlock single(int outputs) {
-        return trunk().add(head(outputs));
-    }
-
-    /** The trunk, then both heads side by side: (B, 11) = 10 digit logits, 1 top-heavy logit. */
-    static SequentialBlock shared() {
-        return trunk().add(new ParallelBlock(
+    /** The trunk up to {@code split}, then both heads side by side: (B, 11) = 10 digit logits, 1 second-task logit. */
+    static SequentialBlock shared(int split) {
+        return layers(0, split, 0).add(new ParallelBlock(
                 heads -> new NDList(NDArrays.concat(new NDList(heads.get(0).singletonOrThrow(), heads.get(1).singletonOrThrow()), 1)),
-                List.of(head(10), head(1))));
+                List.of(layers(split, AFTER_DENSE, 10), layers(split, AFTER_DENSE, 1))));
     }
 
     private static long trunkParameters() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            SequentialBlock trunk = trunk();
+            SequentialBlock trunk = layers(0, AFTER_CONVS, 0);
             trunk.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 28, 28));
             return ParameterCount.of(trunk);
         }
@@ -167,62 +194,63 @@ public final class MultiTaskLab implements Experiment {
         return labels;
     }
 
-    /** (N, 2): the digit, then the top-heavy label. */
-    private static NDArray bothLabels(ImageDataset set, NDManager manager) {
-        int[] top = topHeavy(set);
-        float[] rows = new float[2 * set.size()];
-        for (int i = 0; i < set.size(); i++) {
-            rows[2 * i] = set.label(i);
-            rows[2 * i + 1] = top[i];
-        }
-        return manager.create(rows, new Shape(set.size(), 2));
-    }
-
-    private static Outcome trainShared(RunContext context, Settings settings, ImageDataset train, ImageDataset validation,
-                                       ImageDataset test, int[] topTest) {
-        MultiTaskLoss loss = new MultiTaskLoss(10, 1f);
-        try (LabTraining.Classifier model = LabTraining.classifier(context, "multi-task", shared(), loss,
-                settings.learningRate(), settings.batchSize())) {
+    /**
+     * Trains one network: the digit alone (task null), the second task alone (setup null), or both on a
+     * shared trunk; returns each task's test accuracy (NaN where it has no head).
+     */
+    private static Outcome train(RunContext context, Settings settings, Task task, Setup setup, ImageDataset train,
+                                 ImageDataset validation, ImageDataset test) {
+        boolean both = setup != null;
+        boolean digitOnly = task == null;
+        Loss loss = both ? new MultiTaskLoss(10, setup.weight())
+                : digitOnly ? Loss.softmaxCrossEntropyLoss() : Loss.sigmoidBinaryCrossEntropyLoss();
+        SequentialBlock block = both ? shared(setup.split()) : layers(0, AFTER_DENSE, digitOnly ? 10 : 1);
+        String name = both ? task.name() + "-" + setup.name() : digitOnly ? "digit" : task.name();
+        try (LabTraining.Classifier model = LabTraining.classifier(context, name, block, loss, settings.learningRate(),
+                settings.batchSize())) {
             NDManager manager = model.manager();
-            FitLoop.Outcome outcome = model.loop(loss.firstHeadScorer()).fit(
-                    new FitLoop.Data(train.images(manager), bothLabels(train, manager)),
-                    new FitLoop.Data(validation.images(manager), bothLabels(validation, manager)),
-                    fitSettings(context, settings, "shared"));
+            FitLoop.Scorer scorer = both ? ((MultiTaskLoss) loss).firstHeadScorer()
+                    : digitOnly ? FitLoop.argmaxScorer() : FitLoop.binaryLogitScorer();
+            FitLoop.Outcome outcome = model.loop(scorer).fit(
+                    new FitLoop.Data(train.images(manager), labels(train, task, both, manager)),
+                    new FitLoop.Data(validation.images(manager), labels(validation, task, both, manager)),
+                    new FitLoop.Settings(settings.epochs(), settings.batchSize(), context.config().seed(), 0,
+                            context.checkpointDir().resolve(name), context.resume()));
             float[][] out = Predictions.outputs(model.block(), manager, test.images(manager), 1000);
-            int[] labels = test.labelArray();
+            int[] digits = test.labelArray();
+            int[] second = task == null ? null : task.labels().apply(test);
             int digitCorrect = 0;
-            int topCorrect = 0;
+            int secondCorrect = 0;
             for (int i = 0; i < out.length; i++) {
-                digitCorrect += Predictions.argmax(new float[][] {java.util.Arrays.copyOf(out[i], 10)})[0] == labels[i] ? 1 : 0;
-                topCorrect += (out[i][10] > 0 ? 1 : 0) == topTest[i] ? 1 : 0;
+                if (both || digitOnly) {
+                    digitCorrect += Predictions.argmax(new float[][] {java.util.Arrays.copyOf(out[i], 10)})[0] == digits[i] ? 1 : 0;
+                }
+                if (!digitOnly) {
+                    secondCorrect += (out[i][both ? 10 : 0] > 0 ? 1 : 0) == second[i] ? 1 : 0;
+                }
             }
-            return new Outcome((double) digitCorrect / out.length, (double) topCorrect / out.length,
-                    ParameterCount.of(model.block()), seconds(outcome));
+            return new Outcome(both || digitOnly ? (double) digitCorrect / out.length : Double.NaN,
+                    digitOnly ? Double.NaN : (double) secondCorrect / out.length, ParameterCount.of(model.block()),
+                    medianSeconds(outcome));
         }
     }
 
-    private static Outcome trainSingle(RunContext context, Settings settings, ImageDataset train, ImageDataset validation,
-                                       ImageDataset test, int[] topTest, boolean digit) {
-        SequentialBlock block = single(digit ? 10 : 1);
-        Loss loss = digit ? Loss.softmaxCrossEntropyLoss() : Loss.sigmoidBinaryCrossEntropyLoss();
-        try (LabTraining.Classifier model = LabTraining.classifier(context, digit ? "digit" : "top-heavy", block, loss,
-                settings.learningRate(), settings.batchSize())) {
-            NDManager manager = model.manager();
-            FitLoop.Outcome outcome = model.loop(digit ? FitLoop.argmaxScorer() : FitLoop.binaryLogitScorer()).fit(
-                    new FitLoop.Data(train.images(manager), digit ? train.labels(manager) : topLabels(train, manager)),
-                    new FitLoop.Data(validation.images(manager), digit ? validation.labels(manager) : topLabels(validation, manager)),
-                    fitSettings(context, settings, digit ? "digit" : "top-heavy"));
-            float[][] out = Predictions.outputs(model.block(), manager, test.images(manager), 1000);
-            int[] truth = digit ? test.labelArray() : topTest;
-            int correct = 0;
-            for (int i = 0; i < out.length; i++) {
-                int predicted = digit ? Predictions.argmax(new float[][] {out[i]})[0] : out[i][0] > 0 ? 1 : 0;
-                correct += predicted == truth[i] ? 1 : 0;
-            }
-            double accuracy = (double) correct / out.length;
-            return new Outcome(digit ? accuracy : Double.NaN, digit ? Double.NaN : accuracy,
-                    ParameterCount.of(model.block()), seconds(outcome));
+    /** The labels a network trains on: the digit (N), the second label (N), or both (N, 2). */
+    private static NDArray labels(ImageDataset set, Task task, boolean both, NDManager manager) {
+        if (task == null) {
+            return set.labels(manager);
         }
+        int[] second = task.labels().apply(set);
+        float[] rows = new float[(both ? 2 : 1) * set.size()];
+        for (int i = 0; i < set.size(); i++) {
+            if (both) {
+                rows[2 * i] = set.label(i);
+                rows[2 * i + 1] = second[i];
+            } else {
+                rows[i] = second[i];
+            }
+        }
+        return manager.create(rows, both ? new Shape(set.size(), 2) : new Shape(set.size()));
     }
 
     /**
@@ -231,7 +259,7 @@ public final class MultiTaskLab implements Experiment {
      */
     private static void warmUp(RunContext context, Settings settings, ImageDataset train) {
         ImageDataset few = train.head(1_000);
-        try (LabTraining.Classifier model = LabTraining.classifier(context, "warm-up", single(10),
+        try (LabTraining.Classifier model = LabTraining.classifier(context, "warm-up", layers(0, AFTER_DENSE, 10),
                 Loss.softmaxCrossEntropyLoss(), settings.learningRate(), settings.batchSize())) {
             NDManager manager = model.manager();
             FitLoop.Data data = new FitLoop.Data(few.images(manager), few.labels(manager));
@@ -240,50 +268,13 @@ public final class MultiTaskLab implements Experiment {
         }
     }
 
-    private static NDArray topLabels(ImageDataset set, NDManager manager) {
-        int[] top = topHeavy(set);
-        float[] values = new float[top.length];
-        for (int i = 0; i < top.length; i++) {
-            values[i] = top[i];
-        }
-        return manager.create(values, new Shape(top.length));
-    }
-
-    private static FitLoop.Settings fitSettings(RunContext context, Settings settings, String name) {
-        return new FitLoop.Settings(settings.epochs(), settings.batchSize(), context.config().seed(), 0,
-                context.checkpointDir().resolve(name), context.resume());
-    }
-
     /**
      * Seconds per epoch, the median over the epochs: on a shared machine one epoch can be slowed by
      * another process, and the median keeps that out.
      */
-    private static double seconds(FitLoop.Outcome outcome) {
+    private static double medianSeconds(FitLoop.Outcome outcome) {
         double[] epochs = outcome.history().stream().mapToDouble(FitLoop.EpochStats::seconds).sorted().toArray();
         int n = epochs.length;
         return n % 2 == 1 ? epochs[n / 2] : (epochs[n / 2 - 1] + epochs[n / 2]) / 2;
-    }
-
-    private static void addClaims(Result.Builder result, boolean quick, Outcome shared, Outcome digit, Outcome top,
-                                  double topShare) {
-        long saved = digit.parameters() + top.parameters() - shared.parameters();
-        long trunk = result.build().metrics().get("parameters_trunk").longValue();
-        result.claim(Claim.check(String.format("The multi-task model has exactly one trunk (%,d parameters) fewer than "
-                        + "the two single-task models together", trunk),
-                String.format("多任务模型的参数恰好比两个单任务模型加起来少一个主干（%,d 个参数）", trunk),
-                saved == trunk, Claim.values("parameters_shared", shared.parameters(),
-                        "parameters_two_single", digit.parameters() + top.parameters(), "parameters_trunk", trunk)));
-        result.claim(Claim.checkUnlessQuick(quick, "Sharing the trunk costs neither task more than 0.5 points of test "
-                        + "accuracy against its own single-task network",
-                "共享主干后，两个任务的测试准确率都比各自的单任务网络低不超过 0.5 个百分点",
-                shared.digitAccuracy() >= digit.digitAccuracy() - 0.005 && shared.topAccuracy() >= top.topAccuracy() - 0.005,
-                Claim.values("digit_accuracy_shared", shared.digitAccuracy(), "digit_accuracy_single", digit.digitAccuracy(),
-                        "top_heavy_accuracy_shared", shared.topAccuracy(), "top_heavy_accuracy_single", top.topAccuracy(),
-                        "top_heavy_share", topShare)));
-        result.claim(Claim.checkUnlessQuick(quick, "An epoch of the one multi-task model takes less time than an epoch "
-                        + "of each of the two single-task models together",
-                "多任务模型训练一轮所用的时间，少于两个单任务模型各训练一轮的时间之和",
-                shared.seconds() < digit.seconds() + top.seconds(), Claim.values("epoch_seconds_shared", shared.seconds(),
-                        "epoch_seconds_two_single", digit.seconds() + top.seconds())));
     }
 }

@@ -122,11 +122,11 @@ public final class SelfSupervisedLab implements Experiment {
 
     /** conv32-pool-conv64-pool-dense64 with ReLU: (B, 1, 28, 28) -> (B, 64). */
     static SequentialBlock encoder() {
-        return MultiTaskLab.trunk().add(Linear.builder().setUnits(64).build()).add(ai.djl.nn.Activation::relu);
+        return MultiTaskLab.layers(0, MultiTaskLab.AFTER_DENSE, 0);
     }
 
     /** Children of {@link #encoder()} that make up the convolution trunk, flatten included. */
-    static final int TRUNK_LAYERS = MultiTaskLab.trunk().getChildren().size();
+    static final int TRUNK_LAYERS = MultiTaskLab.AFTER_CONVS + 1;
 
     /** The network's first {@code count} layers, sharing their parameters: the features a probe reads. */
     private static Block firstLayers(SequentialBlock network, int count) {

@@ -159,7 +159,7 @@ public final class DenoisingAutoencoderTask implements Experiment {
                                   double psnrDenoised, double ssimNoisy, double ssimDenoised, double worstGain) {
         result.claim(Claim.checkUnlessQuick(quick, String.format("Trained noisy -> clean at sigma %.2f, the "
                         + "autoencoder raises the test set's PSNR by at least 8 dB over the noisy input", settings.noise()),
-                String.format("在 sigma %.2f 下按“带噪 → 干净”训练后，自编码器把测试集的 PSNR 比带噪输入至少提高 8 dB",
+                String.format("在 σ = %s 下按“带噪 → 干净”训练后，自编码器把测试集的 PSNR 比带噪输入至少提高 8 dB",
                         settings.noise()),
                 psnrDenoised - psnrNoisy >= 8, Claim.values("psnr_noisy", psnrNoisy, "psnr_denoised", psnrDenoised)));
         result.claim(Claim.checkUnlessQuick(quick, "Denoising also raises the structural similarity (SSIM) to the clean digits",
@@ -167,7 +167,7 @@ public final class DenoisingAutoencoderTask implements Experiment {
                 ssimDenoised > ssimNoisy, Claim.values("ssim_noisy", ssimNoisy, "ssim_denoised", ssimDenoised)));
         result.claim(Claim.checkUnlessQuick(quick, "It also helps at noise levels it was not trained on: the PSNR gain "
                         + "is positive at every other sigma from 0.2 to 0.7",
-                "对没训练过的噪声强度也有效：在 0.2 到 0.7 之间其他每个 sigma 上 PSNR 增益都为正",
+                "对没训练过的噪声强度也有效：在 0.2 到 0.7 之间其他每个 σ 上 PSNR 增益都为正",
                 worstGain > 0, Claim.values("smallest_gain_db", worstGain)));
     }
 }

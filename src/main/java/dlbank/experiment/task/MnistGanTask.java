@@ -89,7 +89,9 @@ public final class MnistGanTask implements Experiment {
         ImageDataset train = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TRAIN, context::info)
                 .head(settings.trainImages());
         ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TEST, context::info);
-        try (DigitJudge judge = DigitJudge.load(MnistModels.require(context), context.device());
+        MnistModels.Source judgeModel = MnistModels.require(context);
+        judgeModel.reportTo(result);
+        try (DigitJudge judge = DigitJudge.load(judgeModel.modelDir(), context.device());
              Model generator = Model.newInstance("generator", context.device());
              Model average = Model.newInstance("generator", context.device());
              Model discriminator = Model.newInstance("discriminator", context.device())) {
