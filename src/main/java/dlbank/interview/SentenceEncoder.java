@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,16 +121,63 @@ final class SentenceEncoder {
         return vectors;
     }
 
-    /** Unit vectors of the bank's own sentences, each computed once per JVM. */
+    /**
+     * Unit vectors of the texts, in order, computed in batches of {@link #BATCH} texts of similar
+     * length: a batch is padded to its longest text, so one batch of short and long texts wastes most
+     * of its work on padding.
+     */
+    float[][] encodeBatched(List<String> texts) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingInt(i -> texts.get(i).length()));
+        float[][] vectors = new float[texts.size()][];
+        for (int from = 0; from < order.size(); from += BATCH) {
+            List<Integer> batch = order.subList(from, Math.min(order.size(), from + BATCH));
+            float[][] encoded = encode(batch.stream().map(texts::get).toList());
+            for (int k = 0; k < batch.size(); k++) {
+                vectors[batch.get(k)] = encoded[k];
+            }
+        }
+        return vectors;
+    }
+
+    private static final int BATCH = 32;
+
+    /**
+     * Unit vectors of the bank's own sentences (statements, paraphrases, contraries, red flags), each
+     * computed once per JVM whichever entry, language or follow-up asks for it.
+     */
     float[][] encodeKept(List<String> texts) {
         List<String> missing = texts.stream().filter(text -> !kept.containsKey(text)).distinct().toList();
-        float[][] fresh = encode(missing);
+        float[][] fresh = encodeBatched(missing);
         for (int i = 0; i < missing.size(); i++) {
             kept.put(missing.get(i), fresh[i]);
         }
         float[][] vectors = new float[texts.size()][];
         for (int i = 0; i < texts.size(); i++) {
             vectors[i] = kept.get(texts.get(i));
+        }
+        return vectors;
+    }
+
+    /**
+     * Unit vectors of an answer's texts: a text that is one of the bank's own sentences (a red flag's
+     * wrong statement typed back, a statement quoted) reuses its kept vector; the rest are computed
+     * and not kept (answers are many and seldom repeat).
+     */
+    float[][] encodeReusing(List<String> texts) {
+        List<String> missing = texts.stream().filter(text -> !kept.containsKey(text)).distinct().toList();
+        float[][] fresh = encodeBatched(missing);
+        Map<String, float[]> computed = new HashMap<>();
+        for (int i = 0; i < missing.size(); i++) {
+            computed.put(missing.get(i), fresh[i]);
+        }
+        float[][] vectors = new float[texts.size()][];
+        for (int i = 0; i < texts.size(); i++) {
+            float[] known = kept.get(texts.get(i));
+            vectors[i] = known != null ? known : computed.get(texts.get(i));
         }
         return vectors;
     }
