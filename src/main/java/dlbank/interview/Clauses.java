@@ -74,9 +74,12 @@ final class Clauses {
             "parameters", "gates", "states", "points", "steps", "sets", "tests", "results", "scores", "words", "pools",
             "matches", "counts", "sums", "patches", "edges", "parts", "texts", "costs", "tasks", "heads", "epochs",
             "rates", "ids", "runs", "tokens", "attacks", "rewards", "actions", "returns", "updates");
-    /** "Without" is left out: "without an activation, layers collapse" negates nothing. */
+    /**
+     * "Without" is left out: "without an activation, layers collapse" negates nothing. "Rarely" and its
+     * kin deny the plain claim: "the learning rate is rarely constant" does not say it is constant.
+     */
     private static final Set<String> EN_NEGATIONS = Set.of("not", "no", "never", "cannot", "neither", "nor", "none",
-            "nothing", "nobody", "nowhere");
+            "nothing", "nobody", "nowhere", "rarely", "seldom", "hardly", "scarcely", "barely");
     /** "... on unseen data rather than on the training set": the contrasted part is denied. */
     private static final Pattern EN_CONTRAST = Pattern.compile("\\b(?:rather\\s+than|instead\\s+of)\\b", Pattern.CASE_INSENSITIVE);
     /** "Not only X but also Y" asserts both; "not only for images" alone denies the "only". */
@@ -96,14 +99,17 @@ final class Clauses {
     private static final Pattern ZH_CLAUSE_WORDS = Pattern.compile("[了就会能要把被让使给用按对向从都也很更比还才已着过]");
     private static final Set<String> ZH_NOT_ONLY = Set.of("不仅", "不只", "不止", "不光", "不仅仅");
     private static final Pattern ZH_ALSO = Pattern.compile("而且|并且|还|也|更|同样");
+    /** Words smartcn keeps whole around a 不 or 没: 绝不能, 决不, 从不, 从未, 并不, 永不. */
+    private static final Pattern ZH_NEGATION_PREFIX = Pattern.compile("绝不|决不|从不|从没|从未|并不|并没|永不|毫不");
     private static final Set<String> ZH_EXTRA_NEGATIONS = Set.of("没", "无需", "毫无", "不会", "不用", "不需要", "无关", "不够");
     private static final Pattern NAME = Pattern.compile(
             "(?<![A-Za-z0-9])(?:[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*|[A-Za-z]+[0-9][A-Za-z0-9]*)(?![A-Za-z0-9])");
-    /** Words that make a sentence report a mistake rather than make it. */
+    /** Words that make a sentence report a mistake or a debate rather than make a claim. */
     private static final Pattern EN_REPORTED = Pattern.compile("\\b(?:wrong|wrongly|incorrect|mistake|mistaken|mistakes|myth|"
-            + "misconception|fallacy|confuse|confused|confuses|confusing|mix(?:es|ed)? (?:it |them )?up|not true|false)\\b",
+            + "misconception|fallacy|confuse|confused|confuses|confusing|mix(?:es|ed)? (?:it |them )?up|not true|false|"
+            + "debated|disputed|unclear|unsettled|open question)\\b",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern ZH_REPORTED = Pattern.compile("错误|错的|不对|误区|误解|谬误|误以为|以为|搞混|混淆|弄混|搞错");
+    private static final Pattern ZH_REPORTED = Pattern.compile("错误|错的|不对|误区|误解|谬误|误以为|以为|搞混|混淆|弄混|搞错|争议|争论|尚无定论|没有定论|还不清楚");
 
     private static final Map<String, Clauses> CACHE = new ConcurrentHashMap<>();
 
@@ -180,6 +186,21 @@ final class Clauses {
             }
         }
         return negated == 0 ? Polarity.POSITIVE : positive == 0 ? Polarity.NEGATED : Polarity.MIXED;
+    }
+
+    private static final Pattern UPWARD = Pattern.compile("更大|较大|更高|较高|\\b(?:larger|higher|bigger|greater)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern DOWNWARD = Pattern.compile("更小|较小|更低|较低|\\b(?:smaller|lower)\\b", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * 1 when the text compares upward only ("a larger learning rate", "更大的学习率"), -1 downward only
+     * ("较小的学习率"), 0 otherwise: two sentences that compare the same thing in opposite directions
+     * contradict each other, which the encoders hardly see.
+     */
+    static int direction(String text) {
+        boolean up = UPWARD.matcher(text).find();
+        boolean down = DOWNWARD.matcher(text).find();
+        return up == down ? 0 : up ? 1 : -1;
     }
 
     /** The acronyms and symbols of a text: "AND", "XOR", "L1", "LSTM" (a plural "s" removed). */
@@ -334,6 +355,11 @@ final class Clauses {
             if (EN_AUXILIARIES.contains(word) || word.endsWith("n't")) {
                 return true;
             }
+            if (EN_PLURAL_NOUNS.contains(word) && verbs.contains(word) && i > 0
+                    && Pattern.compile("\\b" + word + "\\s+(?:a|an|the|its|their|each|every|all|one|two|it|them|\\d)",
+                    Pattern.CASE_INSENSITIVE).matcher(sentence.text().substring(start, end)).find()) {
+                return true; // "the discriminator maps 784 inputs", "a confusion matrix counts the errors"
+            }
             if (!verbs.contains(word) || EN_PLURAL_NOUNS.contains(word)) {
                 continue;
             }
@@ -387,8 +413,12 @@ final class Clauses {
             return false;
         }
         return analysis.isNegation(word) || ZH_EXTRA_NEGATIONS.contains(word)
-                || (word.length() >= 2 && (word.startsWith("不") || word.startsWith("没") || word.startsWith("未")));
+                || (word.length() >= 2 && (word.startsWith("不") || word.startsWith("没") || word.startsWith("未")))
+                || ZH_NEGATION_PREFIX.matcher(word).lookingAt();
     }
+
+    /** Participles that in answers are almost always adjectives: "a hidden layer" asserts nothing. */
+    private static final Set<String> EN_ADJECTIVE_PARTICIPLES = Set.of("hidden");
 
     private static Set<String> englishVerbForms(Set<String> lines) {
         Set<String> forms = new HashSet<>();
@@ -411,6 +441,7 @@ final class Clauses {
                 forms.add(verb + "ed");
             }
         }
+        forms.removeAll(EN_ADJECTIVE_PARTICIPLES);
         return Set.copyOf(forms);
     }
 

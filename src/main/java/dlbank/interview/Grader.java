@@ -178,7 +178,7 @@ public final class Grader {
         TextAnalysis analysis = TextAnalysis.forLanguage(answerLanguage);
         List<TextAnalysis.Sentence> sentences = analysis.sentences(answer);
         List<Clauses.Unit> units = Clauses.forLanguage(answerLanguage).units(sentences);
-        float[][] vectors = encode(SentenceEncoder.forLanguage(answerLanguage), units);
+        float[][] vectors = SentenceEncoder.forLanguage(answerLanguage).encodeReusing(units.stream().map(Clauses.Unit::text).toList());
         float[][] similarity = new float[units.size()][model.texts.size()];
         boolean[][] otherNames = new boolean[units.size()][model.texts.size()];
         long[][] pointTerms = new long[units.size()][points];
@@ -260,8 +260,10 @@ public final class Grader {
             for (int o = 0; o < owners; o++) {
                 boolean states = con[u][o] >= limits.contrary() && con[u][o] >= bestDefence[u] + limits.flagMargin();
                 if (o >= points && reading.flagTerm()[u][o - points] && unit.polarity() == model.flagPolarity.get(o - points)
-                        && defence[u][o] < Math.max(con[u][o], sides.anyWrong()[u][o]) + limits.flagMargin()) {
-                    // the red flag's own words, asserted as the mistake asserts them, and not nearer its correction
+                        && Math.max(defence[u][o], bestDefence[u]) < Math.max(con[u][o], sides.anyWrong()[u][o]) + limits.flagMargin()) {
+                    // the red flag's own words, asserted as the mistake asserts them, and not nearer its
+                    // correction or any point ("The GRU simplifies the LSTM into two gates" holds "LSTM ...
+                    // two gates" but makes the GRU point almost word for word)
                     states = true;
                 }
                 double score = states ? Math.max(con[u][o], 0) + (o >= points ? 0.001 : 0) : -1;
@@ -291,7 +293,11 @@ public final class Grader {
                     continue;
                 }
                 double bestPoint = java.util.Arrays.stream(pro[u], 0, points).max().orElse(-1);
-                boolean leads = pro[u][p] >= con[u][p] + limits.margin() && pro[u][p] >= bestPoint - limits.nearBest();
+                // Near its best point, or holding the point's own words and close enough with them
+                // (the words are high-precision evidence): "同一个卷积核在所有位置上共享" makes weight
+                // sharing although the encoder puts it nearer "fewer parameters".
+                boolean leads = pro[u][p] >= con[u][p] + limits.margin() && (pro[u][p] >= bestPoint - limits.nearBest()
+                        || reading.pointTerm(u, p) && pro[u][p] >= limits.pointWithTerm());
                 double full = reading.pointTerm(u, p) ? limits.pointWithTerm() : limits.point();
                 // A stretch makes in full every point it is close enough to, but only its nearest one in
                 // part. A full credit beats any partial one; among equals, the closer stretch is quoted.
@@ -323,6 +329,7 @@ public final class Grader {
             java.util.Arrays.fill(defence[u], -1);
             java.util.Arrays.fill(con[u], -1);
             java.util.Arrays.fill(anyWrong[u], -1);
+            int unitDirection = Clauses.direction(units.get(u).text());
             for (int m = 0; m < model.texts.size(); m++) {
                 if (!model.makesPoint.get(m)) {
                     anyWrong[u][model.owner.get(m)] = Math.max(anyWrong[u][model.owner.get(m)], reading.similarity()[u][m]);
@@ -352,7 +359,8 @@ public final class Grader {
                     }
                     makesIt = true;
                     evidence = similarity - limits.flipPenalty();
-                } else if (unitPolarity == modelPolarity) {
+                } else if ((unitPolarity == modelPolarity) != (unitDirection * model.direction.get(m) < 0)) {
+                    // same polarity, and not "larger" against "smaller" (that contradicts like a negation)
                     makesIt = model.makesPoint.get(m);
                     evidence = similarity;
                 } else {
@@ -402,26 +410,6 @@ public final class Grader {
         }
         return false;
     }
-
-    /** Units embedded in batches of similar length (less padding), in the units' order. */
-    private static float[][] encode(SentenceEncoder encoder, List<Clauses.Unit> units) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < units.size(); i++) {
-            order.add(i);
-        }
-        order.sort(Comparator.comparingInt(i -> units.get(i).text().length()));
-        float[][] vectors = new float[units.size()][];
-        for (int from = 0; from < order.size(); from += BATCH) {
-            List<Integer> batch = order.subList(from, Math.min(order.size(), from + BATCH));
-            float[][] encoded = encoder.encode(batch.stream().map(i -> units.get(i).text()).toList());
-            for (int k = 0; k < batch.size(); k++) {
-                vectors[batch.get(k)] = encoded[k];
-            }
-        }
-        return vectors;
-    }
-
-    private static final int BATCH = 32;
 
     /** Whether one of the terms occurs, not negated, inside the unit's stretch of its sentence. */
     private static boolean lexicalMatch(List<TermPattern> terms, TextAnalysis.Sentence sentence, Clauses.Unit unit,
@@ -493,6 +481,7 @@ public final class Grader {
         final List<Integer> contraryIndex = new ArrayList<>();
         final List<Clauses.Polarity> polarity = new ArrayList<>();
         final List<Set<String>> names = new ArrayList<>();
+        final List<Integer> direction = new ArrayList<>(); // Clauses.direction of each sentence
         final List<Long> termsInSentence = new ArrayList<>(); // for a contrary: which of its point's terms it holds
         final Map<Integer, List<Long>> flagSentenceTerms = new java.util.HashMap<>(); // for a red flag: every point's terms in it
         final List<List<TermPattern>> pointTerms = new ArrayList<>();
@@ -546,7 +535,8 @@ public final class Grader {
                 flagPolarity.add(clauses.polarity(flag.wrong()));
             }
             texts.forEach(text -> names.add(Clauses.names(text)));
-            vectors = SentenceEncoder.forLanguage(language).encode(texts);
+            texts.forEach(text -> direction.add(Clauses.direction(text)));
+            vectors = SentenceEncoder.forLanguage(language).encodeKept(texts);
         }
 
         /**
