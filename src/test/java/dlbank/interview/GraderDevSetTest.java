@@ -19,11 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GraderDevSetTest {
 
     /**
-     * In-band answers per kind (of 24 each) as measured after calibration: 220 of 240. The points files'
+     * In-band answers per kind (of 24 each) as measured after calibration: 221 of 240 (paraphrase 14 since the red-flag and verb fixes of
+     * the grader branch's last session; 13 before). The points files'
      * paraphrases share no wording with these answers (some that did were rewritten), so the
      * paraphrase figure is what a reworded answer gets, not a memorised one.
      */
-    private static final Map<String, Integer> CALIBRATED = Map.of("good", 24, "paraphrase", 13, "weak", 24, "wrong", 23,
+    private static final Map<String, Integer> CALIBRATED = Map.of("good", 24, "paraphrase", 14, "weak", 24, "wrong", 23,
             "negated", 24, "salad", 24, "offtopic", 24, "partly", 16, "rambling", 24, "other", 24);
     /** Paraphrased answers (of 24) that score 40 or more: what the held-out acceptance counts. */
     private static final int PARAPHRASES_AT_40 = 24;
