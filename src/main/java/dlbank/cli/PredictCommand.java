@@ -2,13 +2,20 @@ package dlbank.cli;
 
 import dlbank.UserException;
 import dlbank.data.DigitImage;
+import dlbank.eval.Sampling;
+import dlbank.experiment.lab.DiffusionLab;
+import dlbank.experiment.lab.LlmDecodingLab;
 import dlbank.experiment.task.DenoisingAutoencoderTask;
 import dlbank.experiment.task.ImdbRnnTask;
 import dlbank.experiment.task.MnistGanTask;
+import dlbank.model.DiffusionSchedule;
 import dlbank.predict.Denoiser;
+import dlbank.predict.DigitDiffuser;
 import dlbank.predict.DigitGenerator;
 import dlbank.experiment.task.MnistCnnTask;
+import dlbank.model.LanguageModel;
 import dlbank.model.SentimentModel;
+import dlbank.predict.TextGenerator;
 import dlbank.predict.DigitReader;
 import dlbank.report.ModelChoice;
 import picocli.CommandLine.Command;
@@ -27,7 +34,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code dlbank predict ID INPUT...}: a trained model of the experiment applied to the user's own
  * input: digit images for task/mnist-cnn, review texts for task/imdb-rnn, new digits drawn by
- * task/mnist-gan, a noisy image cleaned by task/denoising-autoencoder.
+ * task/mnist-gan or lab/diffusion (guided towards a digit with {@code --digit}), a noisy image cleaned
+ * by task/denoising-autoencoder, a prompt continued token by token by lab/llm-decoding's language model.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true)
 final class PredictCommand implements Callable<Integer> {
@@ -59,6 +67,30 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE")
     Path outFile;
 
+    @Option(names = "--digit", paramLabel = "D")
+    Integer digit;
+
+    @Option(names = "--guidance", paramLabel = "S")
+    Double guidance;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "50")
+    int steps;
+
+    @Option(names = "--temperature", paramLabel = "T")
+    Double temperature;
+
+    @Option(names = "--top-k", paramLabel = "K")
+    Integer topK;
+
+    @Option(names = "--top-p", paramLabel = "P")
+    Double topP;
+
+    @Option(names = "--beam", paramLabel = "N")
+    Integer beams;
+
+    @Option(names = "--tokens", paramLabel = "N")
+    Integer tokens;
+
     @Mixin
     DeviceOption device;
 
@@ -70,8 +102,10 @@ final class PredictCommand implements Callable<Integer> {
             case ImdbRnnTask.ID -> readReviews(out);
             case MnistGanTask.ID -> drawDigits(out);
             case DenoisingAutoencoderTask.ID -> denoise(out);
+            case DiffusionLab.ID -> diffuse(out);
+            case LlmDecodingLab.ID -> continuePrompt(out);
             default -> throw UserException.usage("error.predict.unknown", MnistCnnTask.ID, ImdbRnnTask.ID,
-                    MnistGanTask.ID, DenoisingAutoencoderTask.ID, id);
+                    MnistGanTask.ID, DenoisingAutoencoderTask.ID + ", " + DiffusionLab.ID, LlmDecodingLab.ID, id);
         }
         out.flush();
         return 0;
@@ -145,6 +179,39 @@ final class PredictCommand implements Callable<Integer> {
                 noiseSeed, target.toAbsolutePath());
     }
 
+    /** New digits from the diffusion model: unconditional, or guided towards --digit. */
+    private void diffuse(PrintWriter out) {
+        if (!inputs.isEmpty() || file != null) {
+            throw UserException.usage("error.predict.no-input", id);
+        }
+        if (count < 1 || count > 10_000) {
+            throw UserException.usage("error.option.range", "count", 1, 10000, count);
+        }
+        if (steps < 1 || steps > DiffusionSchedule.STEPS) {
+            throw UserException.usage("error.option.range", "steps", 1, DiffusionSchedule.STEPS, steps);
+        }
+        if (digit != null && (digit < 0 || digit > 9)) {
+            throw UserException.usage("error.option.range", "digit", 0, 9, digit);
+        }
+        double scale = guidance != null ? guidance : digit != null ? 3 : 0;
+        if (!(scale >= 0 && scale <= 20) || (scale > 0 && digit == null)) {
+            throw UserException.usage("error.predict.guidance", scale);
+        }
+        long noiseSeed = seed != null ? seed : System.nanoTime() % 1_000_000_000L;
+        ModelChoice choice = ModelChoice.ofAnyModel(id, modelDir);
+        Path target = OutputFiles.fresh(outFile, Path.of("diffusion-digits.png"));
+        String what = digit == null ? "unconditional" : String.format("digit %d, guidance scale %s", digit, scale);
+        try (DigitDiffuser diffuser = DigitDiffuser.load(choice.modelDir(), device.resolve())) {
+            int[] labels = DigitDiffuser.all(count, digit == null ? 0 : digit);
+            float[] images = diffuser.draw(labels, DigitDiffuser.Sampler.ddim(steps).guided(scale), noiseSeed);
+            DigitDiffuser.grid(target, String.format("%d digits, %s, DDIM %d steps (seed %d)", count, what, steps,
+                    noiseSeed), images, count, (int) Math.min(count, Math.ceil(Math.sqrt(count))));
+        }
+        out.println("model: " + choice.description());
+        out.printf("wrote %d new digits (%s, DDIM %d steps, noise seed %d; --seed %d draws them again) to %s%n", count,
+                what, steps, noiseSeed, noiseSeed, target.toAbsolutePath());
+    }
+
     private void denoise(PrintWriter out) {
         if (inputs.size() != 1 || file != null) {
             throw UserException.usage("error.predict.one-image", id);
@@ -160,6 +227,52 @@ final class PredictCommand implements Callable<Integer> {
         }
         out.println("model: " + choice.description());
         out.printf("wrote the denoised %dx%d image to %s%n", image.getWidth(), image.getHeight(), target.toAbsolutePath());
+    }
+
+    /** The prompt, then each new piece of text as its token is chosen. */
+    private void continuePrompt(PrintWriter out) {
+        if (inputs.size() != 1 || file != null || inputs.get(0).isBlank()) {
+            throw UserException.usage("error.predict.prompt", id);
+        }
+        double t = temperature != null ? temperature : 0.8;
+        int k = topK != null ? topK : 0;
+        double p = topP != null ? topP : 0.95;
+        int beamCount = beams != null ? beams : 1;
+        int newTokens = tokens != null ? tokens : 60;
+        checkRange("temperature", t, 0, 10);
+        checkRange("top-k", k, 0, 100_000);
+        checkRange("top-p", p, 1e-6, 1);
+        checkRange("beam", beamCount, 1, 16);
+        checkRange("tokens", newTokens, 1, 4_096);
+        long samplingSeed = seed != null ? seed : System.nanoTime() % 1_000_000_000L;
+        ModelChoice choice = ModelChoice.ofAnyModel(id, modelDir);
+        try (LanguageModel model = LanguageModel.load(choice.modelDir(), device.resolve())) {
+            int promptTokens = TextGenerator.promptIds(model.encoding(), inputs.get(0)).length;
+            int positions = TextGenerator.maxPositions(model.config());
+            if (promptTokens + newTokens > positions) {
+                throw UserException.usage("error.predict.too-long", promptTokens, newTokens, positions);
+            }
+            Sampling.Settings sampling = new Sampling.Settings(t, k, p);
+            out.println("model: " + choice.description());
+            out.printf("decoding: %s, up to %d new tokens, seed %d%n", beamCount > 1 ? "beam search with " + beamCount
+                    + " beams" : sampling.describe(), newTokens, samplingSeed);
+            out.print(dlbank.data.BytePairEncoding.normalize(inputs.get(0)));
+            out.flush();
+            TextGenerator.Generation generation = TextGenerator.continueText(model, inputs.get(0),
+                    new TextGenerator.Request(newTokens, sampling, beamCount, true, samplingSeed), piece -> {
+                        out.print(piece);
+                        out.flush();
+                    });
+            out.println();
+            out.printf("(%d new tokens in %.2f s%s)%n", generation.tokens().length, generation.seconds(),
+                    generation.ended() ? ", ended by the model" : "");
+        }
+    }
+
+    private static void checkRange(String name, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw UserException.usage("error.option.range", name, min, max, value);
+        }
     }
 
     private static String quote(String text) {

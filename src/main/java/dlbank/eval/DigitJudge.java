@@ -76,6 +76,58 @@ public final class DigitJudge implements AutoCloseable {
         return new Reading(probabilities, features);
     }
 
+    /**
+     * The judge's figures for generated digits, beside the reference of real digits: the share read
+     * with confidence above 0.9, the entropy of the classes read, and the Fréchet distance to the real
+     * test digits, on all samples and at the reference's own sizes (the samples' first half against
+     * the test set's second half, as the real reference is its first half against its second half),
+     * since an estimated Fréchet distance shrinks as the sets grow. Named as every generative
+     * experiment reports them, so that their runs compare side by side.
+     */
+    public record Verdict(int samples, int half, double confidentShare, double classEntropy, double frechet, double frechetHalf,
+                          double confidentShareReal, double classEntropyReal, double frechetReal) {
+
+        public static Verdict of(Reading samples, Reading test) {
+            int half = test.size() / 2;
+            float[][] firstHalf = java.util.Arrays.copyOf(test.probabilities(), half);
+            float[] featuresA = java.util.Arrays.copyOf(test.features(), half * FEATURES);
+            float[] featuresB = java.util.Arrays.copyOfRange(test.features(), half * FEATURES, 2 * half * FEATURES);
+            int compared = Math.min(half, samples.size()) * FEATURES; // fewer samples in quick mode
+            return new Verdict(samples.size(), half, DigitJudge.confidentShare(samples.probabilities(), 0.9),
+                    DigitJudge.classEntropy(samples.probabilities()),
+                    FrechetDistance.between(samples.features(), test.features(), FEATURES),
+                    FrechetDistance.between(java.util.Arrays.copyOf(samples.features(), compared),
+                            java.util.Arrays.copyOf(featuresB, compared), FEATURES),
+                    DigitJudge.confidentShare(firstHalf, 0.9), DigitJudge.classEntropy(firstHalf),
+                    FrechetDistance.between(featuresA, featuresB, FEATURES));
+        }
+
+        /** The figures under the metric names task/mnist-gan, lab/vae and lab/diffusion share. */
+        public java.util.Map<String, Double> metrics() {
+            java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+            metrics.put("judge_confident_share", confidentShare);
+            metrics.put("judge_class_entropy", classEntropy);
+            metrics.put("frechet_distance", frechet);
+            metrics.put("frechet_distance_half", frechetHalf);
+            metrics.put("judge_confident_share_real", confidentShareReal);
+            metrics.put("judge_class_entropy_real", classEntropyReal);
+            metrics.put("frechet_distance_real", frechetReal);
+            metrics.put("samples_judged", (double) samples);
+            return metrics;
+        }
+
+        /** A small table: the samples, half of them, and the real reference. */
+        public String table(String what) {
+            return String.format("%-22s %16s %14s %10s%n%-22s %16.4f %14.4f %10.2f%n%-22s %16s %14s %10.2f%n"
+                            + "%-22s %16.4f %14.4f %10.2f",
+                    "", "confident > 0.9", "class entropy", "Fréchet",
+                    String.format("%,d %s", samples, what), confidentShare, classEntropy, frechet,
+                    String.format("%,d of them", Math.min(half, samples)), "", "", frechetHalf,
+                    String.format("%,d real (test)", half), confidentShareReal,
+                    classEntropyReal, frechetReal);
+        }
+    }
+
     /** The share of images whose most likely class has a probability above {@code threshold}. */
     public static double confidentShare(float[][] probabilities, double threshold) {
         long confident = 0;

@@ -81,6 +81,30 @@ public final class Predictions {
         return (double) correct / labels.length;
     }
 
+    /**
+     * The block's output for every input, flattened row-major whatever its shape (a detector's grid
+     * of predictions, a segmenter's map), in inference mode; {@code reduce} turns each batch's output
+     * into what is kept, e.g. the class with the largest logit at every pixel.
+     */
+    public static java.util.List<float[]> perExample(Block block, NDManager manager, NDArray inputs, int batchSize,
+                                                     java.util.function.UnaryOperator<NDArray> reduce) {
+        long size = inputs.getShape().get(0);
+        java.util.List<float[]> rows = new java.util.ArrayList<>();
+        ParameterStore parameters = new ParameterStore(manager, false);
+        for (long from = 0; from < size; from += batchSize) {
+            long to = Math.min(size, from + batchSize);
+            try (NDManager batchManager = manager.newSubManager()) {
+                NDArray x = inputs.get(batchManager, new NDIndex().addSliceDim(from, to));
+                float[] flat = reduce.apply(block.forward(parameters, new NDList(x), false).singletonOrThrow()).toFloatArray();
+                int each = flat.length / (int) (to - from);
+                for (int i = 0; i < to - from; i++) {
+                    rows.add(java.util.Arrays.copyOfRange(flat, i * each, (i + 1) * each));
+                }
+            }
+        }
+        return rows;
+    }
+
     /** Index of the largest value of each row. */
     public static int[] argmax(float[][] rows) {
         int[] best = new int[rows.length];

@@ -8,17 +8,34 @@ import dlbank.experiment.lab.BackpropagationLab;
 import dlbank.experiment.lab.CnnLab;
 import dlbank.experiment.lab.DataAugmentationLab;
 import dlbank.experiment.lab.DeepLearningLab;
+import dlbank.experiment.lab.DiffusionLab;
+import dlbank.experiment.lab.DistributedTrainingLab;
+import dlbank.experiment.lab.DetectionSegmentationLab;
+import dlbank.experiment.lab.EfficientCnnLab;
 import dlbank.experiment.lab.EvaluationLab;
 import dlbank.experiment.lab.HyperparametersLab;
+import dlbank.experiment.lab.LlmDecodingLab;
 import dlbank.experiment.lab.LossFunctionsLab;
+import dlbank.experiment.lab.InitializationLab;
+import dlbank.experiment.lab.MixedPrecisionLab;
+import dlbank.experiment.lab.MixtureOfExpertsLab;
 import dlbank.experiment.lab.ModelCompressionLab;
 import dlbank.experiment.lab.MultiTaskLab;
+import dlbank.experiment.lab.NormalizationLab;
 import dlbank.experiment.lab.OptimizersLab;
 import dlbank.experiment.lab.ReinforcementLearningLab;
+import dlbank.experiment.lab.PositionalEncodingLab;
+import dlbank.experiment.lab.PostTrainingLab;
 import dlbank.experiment.lab.RegularizationLab;
+import dlbank.experiment.lab.ResidualNetworksLab;
 import dlbank.experiment.lab.RnnLongRangeLab;
 import dlbank.experiment.lab.SelfSupervisedLab;
+import dlbank.experiment.lab.TokenizationEmbeddingsLab;
+import dlbank.experiment.lab.TrainingStabilityLab;
 import dlbank.experiment.lab.TransferLearningLab;
+import dlbank.experiment.lab.TransformerLab;
+import dlbank.experiment.lab.VaeLab;
+import dlbank.experiment.lab.VisionTransformerLab;
 import dlbank.experiment.task.AndGateTask;
 import dlbank.experiment.task.DenoisingAutoencoderTask;
 import dlbank.experiment.task.ImdbRnnTask;
@@ -44,7 +61,17 @@ public final class ExperimentRegistry {
             new EvaluationLab(),
             // Concept labs II
             new TransferLearningLab(), new ModelCompressionLab(), new MultiTaskLab(), new SelfSupervisedLab(),
-            new ReinforcementLearningLab(), new AdversarialExamplesLab());
+            new ReinforcementLearningLab(), new AdversarialExamplesLab(),
+            // Architecture labs (issue 24): normalization, initialization, residual networks, efficient CNNs,
+            // detection and segmentation, vision transformer
+            new NormalizationLab(), new InitializationLab(), new ResidualNetworksLab(),
+            new EfficientCnnLab(), new DetectionSegmentationLab(), new VisionTransformerLab(),
+            // Generative models and training at scale (issue 26)
+            new VaeLab(), new DiffusionLab(), new MixedPrecisionLab(), new DistributedTrainingLab(),
+            new TrainingStabilityLab(),
+            // Transformers and language models (issue 25)
+            new TransformerLab(), new PositionalEncodingLab(), new TokenizationEmbeddingsLab(), new LlmDecodingLab(),
+            new PostTrainingLab(), new MixtureOfExpertsLab());
 
     private static final Map<String, String> PLANNED = planned();
 

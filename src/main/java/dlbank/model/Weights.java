@@ -23,4 +23,36 @@ public final class Weights {
             target.valueAt(i).getArray().set(source.valueAt(i).getArray().toFloatArray());
         }
     }
+
+    /** Every parameter's values (weights, biases, running statistics), concatenated in parameter order. */
+    public static float[] flat(Block block) {
+        java.util.List<float[]> parts = new java.util.ArrayList<>();
+        int total = 0;
+        for (int i = 0; i < block.getParameters().size(); i++) {
+            float[] values = block.getParameters().valueAt(i).getArray().toFloatArray();
+            parts.add(values);
+            total += values.length;
+        }
+        float[] flat = new float[total];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, flat, at, part.length);
+            at += part.length;
+        }
+        return flat;
+    }
+
+    /** Sets every parameter from {@code values}, laid out as {@link #flat} returns them. */
+    public static void set(Block block, float[] values) {
+        int at = 0;
+        for (int i = 0; i < block.getParameters().size(); i++) {
+            ai.djl.ndarray.NDArray array = block.getParameters().valueAt(i).getArray();
+            int size = (int) array.size();
+            array.set(java.util.Arrays.copyOfRange(values, at, at + size));
+            at += size;
+        }
+        if (at != values.length) {
+            throw new IllegalArgumentException(values.length + " values for " + at + " parameter entries");
+        }
+    }
 }

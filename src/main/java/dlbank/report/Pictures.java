@@ -333,7 +333,7 @@ public final class Pictures {
         write(file, image);
     }
 
-    private static BufferedImage canvas(int width, int height) {
+    static BufferedImage canvas(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(Color.WHITE);
@@ -342,7 +342,7 @@ public final class Pictures {
         return image;
     }
 
-    private static Graphics2D graphics(BufferedImage image) {
+    static Graphics2D graphics(BufferedImage image) {
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -350,12 +350,12 @@ public final class Pictures {
         return g;
     }
 
-    private static void centred(Graphics2D g, String text, int x, int y) {
+    static void centred(Graphics2D g, String text, int x, int y) {
         FontMetrics metrics = g.getFontMetrics();
         g.drawString(text, x - metrics.stringWidth(text) / 2, y);
     }
 
-    private static Color mix(Color a, Color b, double t) {
+    static Color mix(Color a, Color b, double t) {
         double u = Math.max(0, Math.min(1, t));
         return new Color(
                 (int) Math.round(a.getRed() + (b.getRed() - a.getRed()) * u),
@@ -363,7 +363,7 @@ public final class Pictures {
                 (int) Math.round(a.getBlue() + (b.getBlue() - a.getBlue()) * u));
     }
 
-    private static void write(Path file, BufferedImage image) {
+    static void write(Path file, BufferedImage image) {
         AtomicFiles.write(file, out -> {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer");

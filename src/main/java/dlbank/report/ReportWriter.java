@@ -85,16 +85,7 @@ public final class ReportWriter {
 
     /** The process's peak resident memory so far (VmHWM), on Linux. */
     public static java.util.Optional<Long> peakResidentMegabytes() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return java.util.Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // Not Linux: no figure.
-        }
-        return java.util.Optional.empty();
+        return dlbank.eval.ResidentMemory.peak().map(bytes -> bytes / (1024 * 1024));
     }
 
     private static List<Map<String, Object>> claims(List<Claim> claims) {

@@ -96,6 +96,17 @@ public final class CheckpointedAdam extends Optimizer {
                 beta1, BETA2, EPSILON, true, false);
     }
 
+    /** Bytes the optimizer holds for its moments (m and v of every parameter it has updated). */
+    public long stateBytes() {
+        long bytes = 0;
+        for (Map<String, NDArray> moments : java.util.List.of(means, variances)) {
+            for (NDArray array : moments.values()) {
+                bytes += array.size() * array.getDataType().getNumOfBytes();
+            }
+        }
+        return bytes;
+    }
+
     private static NDArray detachedZeros(NDArray weight) {
         NDArray zeros = weight.zerosLike();
         zeros.detach(); // lives as long as the optimizer, not as the batch that created it

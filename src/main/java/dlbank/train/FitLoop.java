@@ -121,8 +121,11 @@ public final class FitLoop {
             }
             row.put("seconds", seconds);
             row.put("examples_per_second", examplesPerSecond);
-            if (!Double.isNaN(validationSeconds)) {
+            // Rows of checkpoints written before these were kept lack them; NaN is never written.
+            if (Double.isFinite(validationSeconds)) {
                 row.put("validation_seconds", validationSeconds);
+            }
+            if (Double.isFinite(gcSeconds)) {
                 row.put("gc_seconds", gcSeconds);
             }
             return row;

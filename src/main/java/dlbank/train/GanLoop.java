@@ -67,7 +67,7 @@ public final class GanLoop {
      * differentiable with respect to running_mean").
      */
     private final List<Parameter> discriminatorWeights;
-    private final Block average;
+    private final WeightAverage average;
     private final StepGuard generatorGuard;
     private final StepGuard discriminatorGuard;
 
@@ -85,7 +85,7 @@ public final class GanLoop {
         this.progress = progress;
         this.discriminatorWeights = discriminator.getModel().getBlock().getParameters().values().stream()
                 .filter(Parameter::requiresGradient).toList();
-        this.average = average;
+        this.average = average == null ? null : new WeightAverage(generator.getModel().getBlock(), average, AVERAGE_DECAY);
         this.generatorGuard = StepGuard.of(Messages.get("progress.network.generator"), progress);
         this.discriminatorGuard = StepGuard.of(Messages.get("progress.network.discriminator"), progress);
     }
@@ -102,7 +102,7 @@ public final class GanLoop {
                 new Checkpoint.Part("generator", generator.getModel().getBlock(), generatorOptimizer),
                 new Checkpoint.Part("discriminator", discriminator.getModel().getBlock(), discriminatorOptimizer)));
         if (average != null) {
-            parts.add(new Checkpoint.Part("average", average, null));
+            parts.add(new Checkpoint.Part("average", average.average(), null));
         }
         List<Map<String, Object>> history = new ArrayList<>();
         int start = 0;
@@ -235,17 +235,8 @@ public final class GanLoop {
 
     /** average = decay·average + (1 - decay)·generator, in place, for every parameter. */
     private void updateAverage() {
-        if (average == null) {
-            return;
-        }
-        var live = generator.getModel().getBlock().getParameters();
-        var averaged = average.getParameters();
-        for (int i = 0; i < live.size(); i++) {
-            NDArray target = averaged.valueAt(i).getArray();
-            // The product would join the parameter's long-lived manager: close it at once.
-            try (NDArray share = live.valueAt(i).getArray().mul(1 - AVERAGE_DECAY)) {
-                target.muli(AVERAGE_DECAY).addi(share);
-            }
+        if (average != null) {
+            average.update();
         }
     }
 }

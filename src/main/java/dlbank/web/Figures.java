@@ -78,10 +78,93 @@ final class Figures {
             Map.entry("pruning", new Caption("Test accuracy against the share of weights pruned, with and without fine-tuning",
                     "测试准确率随剪枝比例的变化，有无微调")),
             Map.entry("returns", new Caption("Return per episode while the agent learns (CartPole)", "智能体学习过程中每回合的回报（CartPole）")),
+            Map.entry("learning_rate_sweep", new Caption("Validation accuracy by learning rate for each normalization "
+                    + "(a run that diverged is drawn at 0.1)", "各归一化方法在不同学习率下的验证准确率（发散的运行画在 0.1）")),
+            Map.entry("validation_accuracy_per_epoch", new Caption("Validation accuracy per epoch, each normalization at "
+                    + "its best learning rate", "各归一化方法在各自最佳学习率下每轮的验证准确率")),
+            Map.entry("eval_mode_bug", new Caption("Batch norm at test time: inference mode vs left in training mode",
+                    "测试时的批归一化：推理模式对比误留在训练模式")),
+            Map.entry("activation_std_per_layer", new Caption("Spread (std) of each layer's activations at initialization, "
+                    + "per initialization", "初始化时各层激活值的标准差，按初始化方法区分")),
+            Map.entry("gradient_std_per_layer", new Caption("Spread (std) of each layer's weight gradient at initialization, "
+                    + "per initialization", "初始化时各层权重梯度的标准差，按初始化方法区分")),
+            Map.entry("training_loss_per_epoch", new Caption("Mean training loss per epoch of each network",
+                    "各网络每轮的平均训练损失")),
+            Map.entry("training_loss_by_depth", new Caption("Last epoch's mean training loss by depth: plain vs residual",
+                    "最后一轮的平均训练损失随深度的变化：普通网络对比残差网络")),
+            Map.entry("gradient_norm_per_layer", new Caption("Gradient norm per layer of the deepest plain and residual nets, "
+                    + "at the start and after training", "最深的普通网络和残差网络各层的梯度范数：训练开始时和训练后")),
             Map.entry("adversarial_examples", new Caption("Test digits and their adversarial versions, with the model's reading",
                     "测试数字及其对抗样本，以及模型的识别结果")),
             Map.entry("accuracy_vs_epsilon", new Caption("Test accuracy under attack by the size of the perturbation ε",
-                    "受攻击时测试准确率随扰动大小 ε 的变化")));
+                    "受攻击时测试准确率随扰动大小 ε 的变化")),
+            Map.entry("elbo_terms", new Caption("The ELBO's two terms per epoch on validation digits: reconstruction and KL "
+                    + "(nats per image)", "每轮验证数字上 ELBO 的两项：重建项和 KL 项（奈特/张）")),
+            Map.entry("active_units", new Caption("Posterior collapse: active latent units as the KL weight β grows",
+                    "后验坍塌：KL 权重 β 变大时活跃的隐变量维数")),
+            Map.entry("interpolation", new Caption("Straight lines in latent space between pairs of test digits, decoded",
+                    "在隐空间里连接两张测试数字的直线，逐点解码")),
+            Map.entry("guided", new Caption("Classifier-free guidance: each row asks for one digit, 0 to 9",
+                    "无分类器引导：每一行要求生成一个数字，从 0 到 9")),
+            Map.entry("ddim_steps", new Caption("DDIM: the judge's confident share by the number of sampling steps",
+                    "DDIM：采样步数与评判器高置信样本占比")),
+            Map.entry("ddim_steps_frechet", new Caption("DDIM: Fréchet distance to real digits by the number of sampling steps "
+                    + "(lower is closer)", "DDIM：采样步数与到真实数字的 Fréchet 距离（越低越接近）")),
+            Map.entry("guidance", new Caption("Guidance scale against the share of samples read as the digit asked for and "
+                    + "the share read with confidence > 0.9", "引导系数与两个占比：被认作所要求数字的样本、置信度 > 0.9 的样本")),
+            Map.entry("accuracy_by_format", new Caption("Test accuracy by number format, same seed and steps",
+                    "各数值格式下的测试准确率（同一种子、同样步数）")),
+            Map.entry("gradient_exponents", new Caption("Histogram of the weight gradients' log2 |g|: fp16 flushes below "
+                    + "-24 to 0 and overflows above 16", "权重梯度 log2 |g| 的直方图：fp16 在 -24 以下下溢为 0，16 以上溢出")),
+            Map.entry("accumulation", new Caption("Accumulated micro-batch gradients against one large batch: relative difference",
+                    "累积的小批次梯度与一个大批次梯度的相对差")),
+            Map.entry("gradient_norm_learning_rate", new Caption("Global gradient norm per step: learning rate 5, with and "
+                    + "without clipping", "每步的全局梯度范数：学习率 5，有无梯度裁剪")),
+            Map.entry("gradient_norm_log0", new Caption("Global gradient norm per step: log(softmax) by hand against log-softmax",
+                    "每步的全局梯度范数：手写 log(softmax) 对比 log-softmax")),
+            Map.entry("gradient_norm_fp16", new Caption("Global gradient norm per step in fp16: fixed against dynamic loss scale",
+                    "fp16 下每步的全局梯度范数：固定损失缩放对比动态损失缩放")),
+            Map.entry("gradient_norm_corrupted_batch", new Caption("Global gradient norm per step with a corrupted batch, "
+                    + "with and without the step guard", "有一个损坏批次时每步的全局梯度范数，有无跳步防护")),
+            Map.entry("gradient_norm_first_use_nan", new Caption("Global gradient norm per step with the engine's first-use NaN, "
+                    + "with and without the step guard", "出现引擎首次调用 NaN 时每步的全局梯度范数，有无跳步防护")),
+            Map.entry("cost_ratios", new Caption("The depthwise-separable CNN's parameters, multiply-adds, inference and training "
+                    + "time relative to the standard CNN (1 = the same)", "深度可分离 CNN 的参数量、乘加次数、推理和训练耗时与普通 CNN 之比（1 = 相同）")),
+            Map.entry("kernel_speed", new Caption("Multiply-adds per second of each kind of convolution timed alone",
+                    "各种卷积单独计时的每秒乘加次数")),
+            Map.entry("receptive_field", new Caption("Size of the input gradient of one unit of each trained network: its "
+                    + "receptive field", "两个训练好的网络中某个单元对输入的梯度大小：即它的感受野")),
+            Map.entry("effective_field_by_depth", new Caption("Plain 3x3 stacks at initialisation: the receptive field by "
+                    + "formula against the central squares holding 50% and 90% of the gradient", "初始化时只有 3x3 卷积的网络："
+                    + "公式算出的感受野，对比容纳 50% 和 90% 梯度的中心方块")),
+            Map.entry("detections", new Caption("Test canvases: true boxes (green) and the detector's boxes "
+                    + "(red), before NMS (top row) and after (bottom row)", "测试画布：真实框（绿）和检测器给出的框（红），上排是 NMS 之前，下排是之后")),
+            Map.entry("segmentation", new Caption("Per row: a test canvas, its true pixel classes, the U-Net's and the same "
+                    + "network's without skip connections (one colour per digit)", "每行依次是：测试画布、真实的像素类别、U-Net 的结果、"
+                    + "去掉跳跃连接的同一网络的结果（每个数字一种颜色）")),
+            Map.entry("patch_size", new Caption("ViT test accuracy by patch size", "不同 patch 大小下 ViT 的测试准确率")),
+            Map.entry("attention_maps", new Caption("Where the class token looks in the last block: its attention over the "
+                    + "patches of test images", "最后一层中 CLS token 看向哪里：它在测试图像各 patch 上的注意力")),
+            // The Transformer and language-model labs
+            Map.entry("softmax_entropy", new Caption("Entropy of attention weights with and without the √d_k scaling, "
+                    + "as d_k grows", "随 d_k 增大，有无 √d_k 缩放时注意力权重的熵")),
+            Map.entry("norm_placement", new Caption("Held-out loss of pre-LN and post-LN decoders trained at a high "
+                    + "learning rate without warm-up", "高学习率、不预热时 pre-LN 与 post-LN 解码器在留出数据上的损失")),
+            Map.entry("accuracy_by_length", new Caption("Order task: test accuracy by position encoding, at the training "
+                    + "length and at twice it", "顺序任务：各种位置编码在训练长度和两倍长度上的测试准确率")),
+            Map.entry("tokens_per_review", new Caption("Byte-level BPE: tokens per test review by vocabulary size",
+                    "字节级 BPE：不同词表大小下每条测试评论的 token 数")),
+            Map.entry("unknown_words", new Caption("Share of test words a vocabulary of each size does not know",
+                    "各种大小的词表不认识的测试词所占比例")),
+            Map.entry("decoding", new Caption("Repetition within and variety across continuations, by decoding rule",
+                    "各种解码策略下，续写内部的重复与续写之间的多样性")),
+            Map.entry("kv_cache", new Caption("Generation time with and without the KV cache", "使用与不使用 KV cache 时的生成时间")),
+            Map.entry("positive_share", new Caption("Share of samples judged positive before and after DPO, by two judges",
+                    "DPO 前后被两个评判者判为正面的样本比例")),
+            Map.entry("expert_usage", new Caption("Share of routed slots per expert, with and without the load-balancing loss",
+                    "加与不加负载均衡损失时，各专家分到的路由槽位比例")),
+            Map.entry("parameters_and_compute", new Caption("Parameters and multiply-adds per example of the mixture "
+                    + "and of dense layers", "混合专家层与稠密层的参数量和每样本乘加次数")));
 
     private Figures() {}
 

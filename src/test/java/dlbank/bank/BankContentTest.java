@@ -13,11 +13,21 @@ class BankContentTest {
     private final Bank bank = Bank.load();
 
     @Test
-    void holdsTheTwentyFourEntriesInBankOrder() {
-        assertThat(bank.ids()).hasSize(24);
-        assertThat(bank.ids().subList(0, 19)).allMatch(id -> id.startsWith("concept/"));
-        assertThat(bank.ids().subList(19, 24)).containsExactly("task/and-gate", "task/mnist-cnn", "task/imdb-rnn",
+    void holdsTheConceptEntriesThenTheFiveTasksInBankOrder() {
+        List<String> ids = bank.ids();
+        int tasks = ids.size() - 5;
+        assertThat(ids).hasSizeGreaterThanOrEqualTo(30).doesNotHaveDuplicates();
+        assertThat(ids.subList(0, tasks)).allMatch(id -> id.startsWith("concept/"));
+        assertThat(ids.subList(tasks, ids.size())).containsExactly("task/and-gate", "task/mnist-cnn", "task/imdb-rnn",
                 "task/mnist-gan", "task/denoising-autoencoder");
+        // The architecture entries of issue 24 follow concept/cnn, in this order.
+        assertThat(ids).containsSubsequence("concept/cnn", "concept/efficient-cnn", "concept/detection-segmentation",
+                "concept/vision-transformer", "concept/rnn");
+        // The Transformer wave follows attention, in the order of QUESTIONS.md Part 3.
+        int attention = ids.indexOf("concept/attention");
+        assertThat(ids.subList(attention + 1, attention + 7)).containsExactly("concept/transformer",
+                "concept/positional-encoding", "concept/tokenization-embeddings", "concept/llm-decoding",
+                "concept/post-training", "concept/mixture-of-experts");
     }
 
     @Test

@@ -67,7 +67,7 @@ class GradeCommandTest {
         InputStream saved = System.in;
         try {
             System.setIn(new ByteArrayInputStream("F1 是精确率和召回率的调和平均，不是加权平均。".getBytes(StandardCharsets.UTF_8)));
-            Cli.Outcome outcome = Cli.dlbank("grade", "14", "-", "--lang", "zh");
+            Cli.Outcome outcome = Cli.dlbank("grade", "concept/evaluation", "-", "--lang", "zh");
             assertThat(outcome.exitCode()).isZero();
             assertThat(outcome.out()).contains("如何评估模型？", "已覆盖", "F1 是精确率和召回率的调和平均", "未覆盖", "条目原文：")
                     .doesNotContain("错误说法\n");

@@ -55,6 +55,37 @@ class PredictGenerativeTest {
     }
 
     @Test
+    void theDiffusionModelDrawsDigitsUnconditionallyOrTowardsOneDigit() throws IOException {
+        // An untrained U-Net saved as lab/diffusion saves its model: drawing needs no trained weights.
+        Path modelDir = home.resolve("diffusion-model");
+        ai.djl.engine.Engine.getInstance().setRandomSeed(1);
+        try (ai.djl.Model model = ai.djl.Model.newInstance(dlbank.predict.DigitDiffuser.ARCHITECTURE)) {
+            model.setBlock(new dlbank.model.DiffusionUNet(new int[] {8, 16}, 2));
+            model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
+                    new ai.djl.ndarray.types.Shape(1, dlbank.model.DiffusionUNet.PIXELS + 2));
+            new dlbank.predict.DigitDiffuser(model).save(modelDir);
+        }
+        Path out = home.resolve("sevens.png");
+        Cli.Outcome drawn = Cli.dlbank("predict", "lab/diffusion", "--model", modelDir.toString(), "--count", "4",
+                "--digit", "7", "--steps", "3", "--seed", "5", "--out", out.toString());
+        assertThat(drawn.exitCode()).as(drawn.err()).isZero();
+        assertThat(drawn.out()).contains("wrote 4 new digits (digit 7, guidance scale 3.0, DDIM 3 steps, noise seed 5");
+        assertThat(ImageIO.read(out.toFile()).getWidth()).as("2 columns").isEqualTo(2 * (56 + 2) + 2);
+        Path plain = home.resolve("any.png");
+        Cli.Outcome unconditional = Cli.dlbank("predict", "lab/diffusion", "--model", modelDir.toString(), "--count", "9",
+                "--steps", "2", "--out", plain.toString());
+        assertThat(unconditional.exitCode()).as(unconditional.err()).isZero();
+        assertThat(unconditional.out()).contains("wrote 9 new digits (unconditional, DDIM 2 steps");
+
+        for (String[] wrong : new String[][] {{"--digit", "10"}, {"--steps", "0"}, {"--guidance", "2"}, {"--count", "0"}}) {
+            String[] args = {"predict", "lab/diffusion", "--model", modelDir.toString(), wrong[0], wrong[1]};
+            Cli.Outcome refused = Cli.dlbank(args);
+            assertThat(refused.exitCode()).as(String.join(" ", wrong)).isEqualTo(2);
+            assertThat(refused.errLines()).as(String.join(" ", wrong)).hasSize(1);
+        }
+    }
+
+    @Test
     void denoisesAnImageOfAnySizeIntoANewFile() throws IOException {
         BufferedImage noisy = new BufferedImage(45, 30, BufferedImage.TYPE_BYTE_GRAY);
         java.util.Random random = new java.util.Random(1);

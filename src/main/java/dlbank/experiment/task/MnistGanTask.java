@@ -174,37 +174,13 @@ public final class MnistGanTask implements Experiment {
 
     private static void measure(RunContext context, Result.Builder result, Settings settings, DigitJudge judge,
                                 DigitGenerator drawer, DigitJudge.Reading test, List<Map<String, Object>> history) {
-        DigitJudge.Reading samples = drawer.judged(judge, settings.samples(), context.config().seed() + 2);
-        double confident = DigitJudge.confidentShare(samples.probabilities(), 0.9);
-        double entropy = DigitJudge.classEntropy(samples.probabilities());
-        double frechet = FrechetDistance.between(samples.features(), test.features(), DigitJudge.FEATURES);
-        // The reference row: half of the real test images against the other half.
-        int half = test.size() / 2;
-        float[][] firstHalf = java.util.Arrays.copyOf(test.probabilities(), half);
-        float[] featuresA = java.util.Arrays.copyOf(test.features(), half * DigitJudge.FEATURES);
-        float[] featuresB = java.util.Arrays.copyOfRange(test.features(), half * DigitJudge.FEATURES,
-                2 * half * DigitJudge.FEATURES);
-        double confidentReal = DigitJudge.confidentShare(firstHalf, 0.9);
-        double entropyReal = DigitJudge.classEntropy(firstHalf);
-        double frechetReal = FrechetDistance.between(featuresA, featuresB, DigitJudge.FEATURES);
-        // The estimate of a Fréchet distance shrinks as the sets grow, so the samples meet the reference
-        // at its own sizes too: their first half against the same second half of the test images.
-        int compared = Math.min(half, samples.size()) * DigitJudge.FEATURES; // fewer samples in quick mode
-        double frechetHalf = FrechetDistance.between(java.util.Arrays.copyOf(samples.features(), compared),
-                java.util.Arrays.copyOf(featuresB, compared), DigitJudge.FEATURES);
-        result.metric("judge_confident_share", confident).metric("judge_class_entropy", entropy)
-                .metric("frechet_distance", frechet).metric("frechet_distance_half", frechetHalf)
-                .metric("judge_confident_share_real", confidentReal)
-                .metric("judge_class_entropy_real", entropyReal).metric("frechet_distance_real", frechetReal)
-                .metric("samples_judged", samples.size());
-        context.info(String.format("%-18s %16s %14s %10s%n%-18s %16.4f %14.4f %10.2f%n%-18s %16s %14s %10.2f%n"
-                        + "%-18s %16.4f %14.4f %10.2f",
-                "", "confident > 0.9", "class entropy", "Fréchet",
-                settings.samples() + " generated", confident, entropy, frechet,
-                half + " of them", "", "", frechetHalf,
-                half + " real (test)", confidentReal, entropyReal, frechetReal));
+        DigitJudge.Verdict verdict = DigitJudge.Verdict.of(
+                drawer.judged(judge, settings.samples(), context.config().seed() + 2), test);
+        verdict.metrics().forEach(result::metric);
+        context.info(verdict.table("generated"));
         plot(context, result, history);
-        addClaims(result, context.quick(), settings, confident, entropy, frechetHalf, frechetReal, history);
+        addClaims(result, context.quick(), settings, verdict.confidentShare(), verdict.classEntropy(), verdict.frechetHalf(),
+                verdict.frechetReal(), history);
     }
 
     private static void plot(RunContext context, Result.Builder result, List<Map<String, Object>> history) {

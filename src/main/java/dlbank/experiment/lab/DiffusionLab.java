@@ -1,0 +1,305 @@
+package dlbank.experiment.lab;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import dlbank.data.DataSet;
+import dlbank.data.ImageDataset;
+import dlbank.eval.DigitJudge;
+import dlbank.eval.FrechetDistance;
+import dlbank.experiment.Claim;
+import dlbank.experiment.Experiment;
+import dlbank.experiment.MnistModels;
+import dlbank.experiment.Result;
+import dlbank.experiment.RunContext;
+import dlbank.model.DiffusionSchedule;
+import dlbank.model.DiffusionUNet;
+import dlbank.model.ParameterCount;
+import dlbank.model.Weights;
+import dlbank.predict.DigitDiffuser;
+import dlbank.predict.DigitDiffuser.Sampler;
+import dlbank.report.Charts;
+import dlbank.train.CheckpointedAdam;
+import dlbank.train.FitLoop;
+import dlbank.train.WeightAverage;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A denoising diffusion model on MNIST (Ho et al., 2020): a small U-Net learns to predict the noise
+ * added to a digit at a random step of a 1,000-step noising process, with the digit's label dropped
+ * one time in five so that the same network also predicts unconditionally (classifier-free guidance,
+ * Ho &amp; Salimans, 2022). The samples are judged by the MNIST CNN as task/mnist-gan's are; then
+ * fewer DDIM steps against quality (Song et al., 2021), and the guidance scale against how often the
+ * judge reads the digit that was asked for.
+ */
+public final class DiffusionLab implements Experiment {
+
+    public static final String ID = "lab/diffusion";
+    /** The DCGAN's Fréchet distance at the reference's sizes in its full run (task/mnist-gan). */
+    static final double DCGAN_FRECHET_HALF = 16.0;
+    /** One label in five dropped to "none": the unconditional samples come from that part of training. */
+    private static final float LABEL_DROPOUT = 0.2f;
+    /** The weight average's decay: a half-life of about 700 of the full run's 3,600 steps. */
+    private static final float AVERAGE_DECAY = 0.999f;
+    private static final int WARM_UP_STEPS = 200;
+
+    /**
+     * @param samples unconditional samples judged, drawn with {@code mainSteps} DDIM steps
+     * @param sweepSamples samples per setting in the step and guidance sweeps
+     * @param ddpmSamples samples drawn with DDPM's stochastic sampler (η = 1), for comparison
+     * @param ddpmSteps its steps: all 1,000 in full mode, as DDPM samples
+     */
+    record Settings(int[] widths, int patch, int epochs, int batchSize, float learningRate, int trainImages, int samples,
+                    int mainSteps, int sweepSamples, int[] stepSweep, int ddpmSamples, int ddpmSteps, double[] guidanceSweep,
+                    int guidanceSteps) {
+        static Settings of(RunContext context) {
+            if (context.quick()) {
+                return new Settings(new int[] {8, 16}, 2, context.config().epochsOr(1), context.config().batchSizeOr(64),
+                        2e-3f, 512, 128, 4, 100, new int[] {1, 2, 4}, 100, 5, new double[] {0, 1, 3}, 2);
+            }
+            return new Settings(new int[] {32, 64}, 2, context.config().epochsOr(8), context.config().batchSizeOr(128),
+                    2e-3f, 60_000, 10_000, 50, 1_000, new int[] {5, 10, 20, 50, 100}, 200, DiffusionSchedule.STEPS,
+                    new double[] {0, 1, 2, 3, 5}, 20);
+        }
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String title() {
+        return "DDPM with a small U-Net on MNIST, judged by the MNIST CNN; DDIM steps; classifier-free guidance";
+    }
+
+    @Override
+    public List<String> questions() {
+        return List.of("concept/diffusion");
+    }
+
+    @Override
+    public List<String> headlineMetrics() {
+        return List.of("judge_confident_share", "frechet_distance_half");
+    }
+
+    @Override
+    public Result run(RunContext context) throws Exception {
+        Settings settings = Settings.of(context);
+        Result.Builder result = Result.builder().config("widths", java.util.Arrays.toString(settings.widths()))
+                .config("patch", settings.patch() + "x" + settings.patch() + " pixels folded into channels")
+                .config("epochs", settings.epochs()).config("batch_size", settings.batchSize())
+                .config("optimizer", "Adam " + settings.learningRate() + ", warm-up over " + WARM_UP_STEPS
+                        + " steps, then falling to 0 along a cosine")
+                .config("samples_from", "an exponential moving average of the weights (decay " + AVERAGE_DECAY
+                        + "); a resumed run restarts the average at the resumed weights")
+                .config("schedule", "linear beta 1e-4..0.02 over " + DiffusionSchedule.STEPS + " steps")
+                .config("loss", "mean squared error of the predicted noise").config("label_dropout", LABEL_DROPOUT)
+                .config("main_sampler", "DDIM, " + settings.mainSteps() + " steps, unconditional");
+        ImageDataset all = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TRAIN, context::info);
+        ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TEST, context::info);
+        int validationImages = Math.min(2_000, all.size() / 10);
+        int trainCount = Math.min(settings.trainImages(), all.size() - validationImages);
+        DiffusionSchedule schedule = new DiffusionSchedule();
+        Engine.getInstance().setRandomSeed((int) context.config().seed());
+        int steps = settings.epochs() * (trainCount / settings.batchSize());
+        CheckpointedAdam.LearningRateSchedule cosine = CheckpointedAdam.LearningRateSchedule.cosine(steps);
+        CheckpointedAdam optimizer = new CheckpointedAdam(settings.learningRate())
+                .withSchedule(step -> Math.min(1f, (float) step / WARM_UP_STEPS) * cosine.factor(step));
+        MnistModels.Source judgeModel = MnistModels.require(context);
+        judgeModel.reportTo(result);
+        try (DigitJudge judge = DigitJudge.load(judgeModel.modelDir(), context.device());
+             Model model = Model.newInstance(DigitDiffuser.ARCHITECTURE, context.device());
+             Model average = Model.newInstance(DigitDiffuser.ARCHITECTURE, context.device())) {
+            model.setBlock(new DiffusionUNet(settings.widths(), settings.patch()));
+            average.setBlock(new DiffusionUNet(settings.widths(), settings.patch()));
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer)
+                    .optDevices(new ai.djl.Device[] {context.device()}))) {
+                trainer.initialize(new Shape(1, DiffusionUNet.PIXELS + 2));
+                average.getBlock().initialize(average.getNDManager(), DataType.FLOAT32, new Shape(1, DiffusionUNet.PIXELS + 2));
+                Weights.copy(model.getBlock(), average.getBlock());
+                WeightAverage averaged = new WeightAverage(model.getBlock(), average.getBlock(), AVERAGE_DECAY);
+                result.metric("parameters", ParameterCount.of(model.getBlock()));
+                NDManager manager = trainer.getManager();
+                // Fresh steps, noise and dropped labels on every training batch; fixed ones for validation.
+                FitLoop loop = new FitLoop(trainer, optimizer, null, context.progress(), "img")
+                        .withTransform((x, y, batch) -> noised(schedule, x, y, batch, LABEL_DROPOUT))
+                        .withAfterStep(averaged::update);
+                Engine.getInstance().setRandomSeed((int) context.config().seed() + 7);
+                NDList validation = noised(schedule, all.range(trainCount, trainCount + validationImages).images(manager),
+                        all.range(trainCount, trainCount + validationImages).labels(manager), manager, LABEL_DROPOUT);
+                FitLoop.Outcome outcome = loop.fit(new FitLoop.Data(all.head(trainCount).images(manager),
+                                all.head(trainCount).labels(manager)), new FitLoop.Data(validation.get(0), validation.get(1)),
+                        new FitLoop.Settings(settings.epochs(), settings.batchSize(), context.config().seed(), 0,
+                                context.checkpointDir(), context.resume()));
+                outcome.history().forEach(epoch -> result.historyRow(epoch.toRow()));
+                DigitDiffuser diffuser = new DigitDiffuser(average);
+                diffuser.save(context.outputDir().resolve("model"));
+                result.artifact("model/");
+                DigitJudge.Reading real = judge.read(test.images(manager));
+                measure(context, result, settings, diffuser, judge, real);
+            }
+        }
+        return result.build();
+    }
+
+    /**
+     * The training pair for clean digits x (N, 1, 28, 28) in [0, 1] with labels y: the network's
+     * input (x_t, t and the label, dropped to "none" with the given probability) and the noise ε that
+     * it should predict.
+     */
+    static NDList noised(DiffusionSchedule schedule, NDArray x, NDArray y, NDManager manager, float labelDropout) {
+        long n = x.getShape().get(0);
+        NDArray t = DiffusionSchedule.randomSteps(manager, n);
+        NDArray noise = manager.randomNormal(x.getShape());
+        NDArray dropped = manager.randomUniform(0, 1, new Shape(n)).lt(labelDropout).toType(DataType.FLOAT32, false);
+        NDArray labels = y.toType(DataType.FLOAT32, false).mul(dropped.neg().add(1)).add(dropped.mul(DiffusionUNet.NO_LABEL));
+        return new NDList(DiffusionUNet.pack(schedule.noised(x.mul(2).sub(1), t, noise), t, labels), noise);
+    }
+
+    private static void measure(RunContext context, Result.Builder result, Settings settings, DigitDiffuser diffuser,
+                                DigitJudge judge, DigitJudge.Reading real) {
+        long seed = context.config().seed();
+        long begin = System.nanoTime();
+        float[] main = diffuser.draw(new int[settings.samples()], Sampler.ddim(settings.mainSteps()), seed + 2);
+        double secondsPerSample = (System.nanoTime() - begin) / 1e9 / settings.samples();
+        DigitJudge.Verdict verdict = DigitJudge.Verdict.of(diffuser.judged(judge, main), real);
+        verdict.metrics().forEach(result::metric);
+        result.metric("seconds_per_sample_main", secondsPerSample);
+        context.info(verdict.table("DDIM-" + settings.mainSteps() + " samples"));
+        DigitDiffuser.grid(context.file("samples.png"), String.format("100 unconditional samples, DDIM %d steps",
+                settings.mainSteps()), main, Math.min(100, settings.samples()), 10);
+        result.artifact("samples.png");
+
+        // Steps against quality: the same starting noise for every sampler, Fréchet distance to as many test digits.
+        int n = settings.sweepSamples();
+        DigitJudge.Reading realSubset = new DigitJudge.Reading(java.util.Arrays.copyOf(real.probabilities(), n),
+                java.util.Arrays.copyOf(real.features(), n * DigitJudge.FEATURES));
+        Map<String, double[]> stepFigures = new LinkedHashMap<>();
+        for (int stepsCount : settings.stepSweep()) {
+            stepFigures.put("ddim-" + stepsCount, sweepPoint(diffuser, judge, realSubset, new int[n],
+                    Sampler.ddim(stepsCount), seed + 3));
+        }
+        if (settings.ddpmSamples() > 0) {
+            DigitJudge.Reading realDdpm = new DigitJudge.Reading(
+                    java.util.Arrays.copyOf(real.probabilities(), settings.ddpmSamples()),
+                    java.util.Arrays.copyOf(real.features(), settings.ddpmSamples() * DigitJudge.FEATURES));
+            stepFigures.put("ddpm-" + settings.ddpmSteps(), sweepPoint(diffuser, judge, realDdpm,
+                    new int[settings.ddpmSamples()], new Sampler(settings.ddpmSteps(), 1, 0), seed + 3));
+        }
+        stepFigures.forEach((name, figures) -> result.metric(name + "_confident_share", figures[0])
+                .metric(name + "_frechet", figures[1]).metric(name + "_seconds_per_sample", figures[3]));
+
+        // Guidance scale against the share read as the digit asked for.
+        Map<Double, double[]> guidanceFigures = new LinkedHashMap<>();
+        int[] asked = DigitDiffuser.cycle(n);
+        for (double scale : settings.guidanceSweep()) {
+            double[] figures = sweepPoint(diffuser, judge, realSubset, asked,
+                    Sampler.ddim(settings.guidanceSteps()).guided(scale), seed + 4);
+            guidanceFigures.put(scale, figures);
+            String key = String.format("guidance_%s", scale == Math.rint(scale) ? String.valueOf((int) scale) : scale);
+            result.metric(key + "_class_accuracy", figures[2]).metric(key + "_confident_share", figures[0])
+                    .metric(key + "_frechet", figures[1]);
+        }
+        float[] guided = diffuser.draw(guidedRows(), Sampler.ddim(settings.guidanceSteps()).guided(3), seed + 5);
+        DigitDiffuser.grid(context.file("guided.png"), "guidance scale 3: each row asks for one digit (0 to 9)",
+                guided, 100, 10);
+        result.artifact("guided.png");
+        plot(context, result, settings, stepFigures, guidanceFigures);
+        addClaims(result, context.quick(), settings, verdict, stepFigures, guidanceFigures);
+    }
+
+    /** {confident share, Fréchet distance to as many real digits, share read as the asked digit, seconds per sample}. */
+    private static double[] sweepPoint(DigitDiffuser diffuser, DigitJudge judge, DigitJudge.Reading real, int[] labels,
+                                       Sampler sampler, long seed) {
+        long begin = System.nanoTime();
+        float[] images = diffuser.draw(labels, sampler, seed);
+        double seconds = (System.nanoTime() - begin) / 1e9 / labels.length;
+        DigitJudge.Reading reading = diffuser.judged(judge, images);
+        int[] read = dlbank.eval.Predictions.argmax(reading.probabilities());
+        int matches = 0;
+        for (int i = 0; i < read.length; i++) {
+            matches += read[i] == labels[i] ? 1 : 0;
+        }
+        return new double[] {DigitJudge.confidentShare(reading.probabilities(), 0.9),
+                FrechetDistance.between(reading.features(), real.features(), DigitJudge.FEATURES),
+                (double) matches / read.length, seconds};
+    }
+
+    /** Ten rows of ten: row d asks for digit d. */
+    private static int[] guidedRows() {
+        int[] labels = new int[100];
+        for (int i = 0; i < 100; i++) {
+            labels[i] = i / 10;
+        }
+        return labels;
+    }
+
+    private static void plot(RunContext context, Result.Builder result, Settings settings,
+                             Map<String, double[]> stepFigures, Map<Double, double[]> guidanceFigures) {
+        double[] steps = new double[settings.stepSweep().length];
+        double[] confident = new double[steps.length];
+        double[] frechet = new double[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = settings.stepSweep()[i];
+            double[] figures = stepFigures.get("ddim-" + settings.stepSweep()[i]);
+            confident[i] = figures[0];
+            frechet[i] = figures[1];
+        }
+        Charts.lines(context.file("ddim_steps.png"), "DDIM: fewer steps, worse digits (" + settings.sweepSamples()
+                + " samples each)", "sampling steps", "share read with confidence > 0.9", steps,
+                Map.of("confident share", confident), false);
+        Charts.lines(context.file("ddim_steps_frechet.png"), "DDIM steps against the Fréchet distance to real digits",
+                "sampling steps", "Fréchet distance (log)", steps, Map.of("Fréchet distance", frechet), true);
+        double[] scales = guidanceFigures.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+        Map<String, double[]> guidance = new LinkedHashMap<>();
+        guidance.put("read as the digit asked for", guidanceFigures.values().stream().mapToDouble(f -> f[2]).toArray());
+        guidance.put("read with confidence > 0.9", guidanceFigures.values().stream().mapToDouble(f -> f[0]).toArray());
+        Charts.lines(context.file("guidance.png"), "classifier-free guidance: scale against the judge's reading",
+                "guidance scale (0 = unconditional, 1 = conditional)", "share of samples", scales, guidance, false);
+        result.artifact("ddim_steps.png").artifact("ddim_steps_frechet.png").artifact("guidance.png");
+    }
+
+    private static void addClaims(Result.Builder result, boolean quick, Settings settings, DigitJudge.Verdict verdict,
+                                  Map<String, double[]> stepFigures, Map<Double, double[]> guidanceFigures) {
+        result.claim(Claim.checkUnlessQuick(quick, String.format("At least 80%% of %,d unconditional samples are read by "
+                        + "the MNIST CNN with confidence above 0.9, and they cover the ten classes (class entropy at "
+                        + "least 2.1 nats)", settings.samples()),
+                String.format("%,d 个无条件样本中至少 80%% 被 MNIST CNN 以高于 0.9 的置信度识别，并覆盖十个类别（类别熵至少 2.1 奈特）",
+                        settings.samples()),
+                verdict.confidentShare() >= 0.8 && verdict.classEntropy() >= 2.1,
+                Claim.values("judge_confident_share", verdict.confidentShare(), "judge_class_entropy", verdict.classEntropy())));
+        result.claim(Claim.checkUnlessQuick(quick, String.format("The samples lie closer to real digits than the DCGAN's: "
+                        + "Fréchet distance at the reference's sizes below its %.1f", DCGAN_FRECHET_HALF),
+                String.format("样本比 DCGAN 的更接近真实数字：在参照值的规模下 Fréchet 距离低于 DCGAN 的 %.1f", DCGAN_FRECHET_HALF),
+                verdict.frechetHalf() < DCGAN_FRECHET_HALF,
+                Claim.values("frechet_distance_half", verdict.frechetHalf(), "dcgan_frechet_distance_half", DCGAN_FRECHET_HALF,
+                        "frechet_distance_real", verdict.frechetReal())));
+        int fewest = settings.stepSweep()[0];
+        int most = settings.stepSweep()[settings.stepSweep().length - 1];
+        double[] few = stepFigures.get("ddim-" + fewest);
+        double[] many = stepFigures.get("ddim-" + most);
+        result.claim(Claim.checkUnlessQuick(quick, String.format("DDIM trades steps for quality: with %d steps the samples "
+                        + "are further from real digits (higher Fréchet distance) than with %d", fewest, most),
+                String.format("DDIM 用步数换质量：%d 步的样本比 %d 步的离真实数字更远（Fréchet 距离更高）", fewest, most),
+                few[1] > many[1], Claim.values("frechet_" + fewest + "_steps", few[1], "frechet_" + most + "_steps", many[1])));
+        double[] conditional = guidanceFigures.get(1.0);
+        double[] strongest = guidanceFigures.get(settings.guidanceSweep()[settings.guidanceSweep().length - 1]);
+        result.claim(Claim.checkUnlessQuick(quick, "Guidance above 1 makes the samples the asked digit more often than "
+                        + "plain conditioning (scale 1), at the price of a higher Fréchet distance (less variety)",
+                "引导尺度大于 1 时，样本是所要求数字的比例高于单纯的条件生成（尺度 1），代价是 Fréchet 距离升高（多样性下降）",
+                strongest[2] > conditional[2] && strongest[1] > conditional[1],
+                Claim.values("class_accuracy_scale_1", conditional[2], "class_accuracy_strongest", strongest[2],
+                        "frechet_scale_1", conditional[1], "frechet_strongest", strongest[1])));
+    }
+}
