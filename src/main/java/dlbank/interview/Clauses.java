@@ -188,9 +188,10 @@ final class Clauses {
         return negated == 0 ? Polarity.POSITIVE : positive == 0 ? Polarity.NEGATED : Polarity.MIXED;
     }
 
-    private static final Pattern UPWARD = Pattern.compile("更大|较大|更高|较高|\\b(?:larger|higher|bigger|greater)\\b",
+    private static final Pattern UPWARD = Pattern.compile("更大|较大|更高|较高|更强|较强|\\b(?:larger|higher|bigger|greater|stronger)\\b",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern DOWNWARD = Pattern.compile("更小|较小|更低|较低|\\b(?:smaller|lower)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DOWNWARD = Pattern.compile("更小|较小|更低|较低|更弱|较弱|\\b(?:smaller|lower|weaker|weak)\\b",
+            Pattern.CASE_INSENSITIVE);
 
     /**
      * 1 when the text compares upward only ("a larger learning rate", "更大的学习率"), -1 downward only
@@ -233,6 +234,13 @@ final class Clauses {
                 negated++;
             } else if (hasVerb(sentence, segments.get(i)[0], segments.get(i)[1])) {
                 positive++; // a verbless list item beside a negated clause does not make it mixed
+            }
+        }
+        if (negated == 0 && positive == 0) {
+            // Only a condition's words, taken on their own ("不需要损失缩放" cut from "..., 不需要损失缩放，代价是 ..."):
+            // they are a clause now, and their negation counts.
+            for (int i = first; i < last; i++) {
+                negated += negations(sentence, segments.get(i)[0], segments.get(i)[1], text) > 0 ? 1 : 0;
             }
         }
         Polarity polarity = negated == 0 ? Polarity.POSITIVE : positive == 0 ? Polarity.NEGATED : Polarity.MIXED;
