@@ -66,7 +66,7 @@ final class Clauses {
     /** Words before which a verb's base form is a verb ("we use", "to share", "can learn", "layers share"). */
     private static final Set<String> EN_SUBJECTS = Set.of("i", "we", "you", "they", "to", "can", "could", "will", "would",
             "should", "may", "might", "must", "does", "do", "did", "don't", "doesn't", "didn't", "cannot", "can't",
-            "also", "just", "then", "often", "usually", "always", "never", "simply", "only", "first", "both", "all",
+            "also", "alone", "just", "then", "often", "usually", "always", "never", "simply", "only", "first", "both", "all",
             "and", "which", "that", "who", "won't", "still", "actually", "typically", "generally", "really");
     /** Plurals that are almost always nouns in answers, so their "-s" does not make a verb. */
     private static final Set<String> EN_PLURAL_NOUNS = Set.of("weights", "filters", "maps", "layers", "features",
