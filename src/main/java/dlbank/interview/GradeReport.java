@@ -28,6 +28,10 @@ public final class GradeReport {
                     : String.format(", %d red flag%s (−%d)", result.redFlags().size(), result.redFlags().size() == 1 ? "" : "s", penalty));
         }
         text.append('\n');
+        if (!result.answerLanguage().equals(result.language())) {
+            text.append(zh ? "（回答是英文的，按英文的关键点评分。）\n"
+                    : "(The answer is in Chinese, so it was graded against the Chinese key points.)\n");
+        }
         if (!result.covered().isEmpty()) {
             text.append(zh ? "已覆盖\n" : "Covered\n");
             for (GradeResult.Covered point : result.covered()) {
@@ -48,7 +52,7 @@ public final class GradeReport {
             text.append(zh ? "错误说法\n" : "Red flags\n");
             for (GradeResult.RaisedFlag flag : result.redFlags()) {
                 text.append(zh ? "  ! 你写了：“" : "  ! You wrote: \"").append(flag.words()).append(zh ? "”\n" : "\"\n");
-                text.append(zh ? "      流传的错误：" : "      the circulating mistake: ").append(flag.wrong()).append('\n');
+                text.append(zh ? "      错误说法：" : "      the mistake: ").append(flag.wrong()).append('\n');
                 text.append(zh ? "      正确：" : "      right: ").append(flag.correction()).append('\n');
             }
         }
@@ -88,6 +92,7 @@ public final class GradeReport {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("id", result.entryId());
         map.put("language", result.language());
+        map.put("answer_language", result.answerLanguage());
         map.put("score", result.score());
         map.put("covered", result.covered().stream().map(point -> ordered("label", point.label(), "weight",
                 point.weight(), "words", point.words())).toList());

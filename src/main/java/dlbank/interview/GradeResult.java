@@ -6,10 +6,12 @@ import java.util.List;
  * How one answer did: the score, the key points it covered (with the words that showed each), the
  * points it missed (with the entry's own sentence for each) and the red flags it raised.
  *
+ * @param language the language of the labels, sentences and corrections (the output's)
+ * @param answerLanguage the language the answer is written in, and so of the key points it was graded against
  * @param score 0 to 100: the covered share of the key points' weight, less
  *     {@link Grader#RED_FLAG_PENALTY} per red flag raised, never below 0
  */
-public record GradeResult(String entryId, String language, int score, List<Covered> covered, List<Missed> missed,
+public record GradeResult(String entryId, String language, String answerLanguage, int score, List<Covered> covered, List<Missed> missed,
                           List<RaisedFlag> redFlags) {
 
     /** A key point the answer made, and the answer's words that showed it. */

@@ -80,6 +80,7 @@ public final class InterviewSession {
     /** Runs the interview; saves the transcript in {@code interviews} and updates {@code quizState}. */
     public Summary run(Path interviews, Path quizState, String header) {
         Grader grader = new Grader(zh ? "zh" : "en");
+        Grader.preload(zh ? "zh" : "en"); // the models load while the first answer is typed (answers in the other language load theirs then)
         List<Answered> answered = new ArrayList<>();
         out.println(header);
         out.println(zh ? "每个回答可以写多行，以单独一行“.”结束（或输入结束）。" : "Answers may take several lines; end each with a line holding only \".\" (or the end of input).");

@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What an entry's answer is graded against, in one language: its key points, the red flags
- * (wrong statements that circulate) and the follow-ups the interview may ask. Read from
+ * What an entry's answer is graded against, in one language: its key points (each with a statement
+ * that asserts it, contrary statements and plain-word paraphrases), the red flags (wrong statements
+ * that circulate) and the follow-ups the interview may ask. Read from
  * {@code bank/<id>.<lang>.points.yaml} beside the entry. Like the bank, the files ship inside the
  * program, so a malformed one is our bug: it fails loudly and the tests catch it.
  *
@@ -37,7 +38,7 @@ public record KeyPoints(String entryId, String language, List<KeyPoint> points, 
     private record Point(String label, Double weight, List<String> terms, String statement, List<String> contrary,
                          List<String> paraphrases) {
         KeyPoint toKeyPoint() {
-            return new KeyPoint(label, weight == null ? 1 : weight, terms);
+            return new KeyPoint(label, weight == null ? 1 : weight, terms, statement, contrary, paraphrases);
         }
     }
 
@@ -66,6 +67,12 @@ public record KeyPoints(String entryId, String language, List<KeyPoint> points, 
         }
         if (file.points() == null || file.points().size() < 4 || file.points().size() > 8) {
             throw new IllegalStateException(path + ": expected 4 to 8 key points");
+        }
+        for (Point point : file.points()) {
+            // The grader reads meaning from these: a key point without them could only be matched by words.
+            if (point.statement() == null || point.statement().isBlank() || point.contrary() == null || point.contrary().isEmpty()) {
+                throw new IllegalStateException(path + ": key point '" + point.label() + "' needs a statement and a contrary");
+            }
         }
         Map<String, String> answers = followUpAnswers(entry);
         List<FollowUp> followUps = new ArrayList<>();

@@ -84,11 +84,13 @@ record TermPattern(String source, List<List<String>> parts) {
         int to = matched.stream().mapToInt(Integer::intValue).max().orElseThrow();
         if (asserted) {
             if (quoted(sentence.text(), tokens.get(from).start())
-                    || tokens.stream().anyMatch(token -> analysis.isDenial(token.word()))) {
+                    || java.util.stream.IntStream.range(0, tokens.size()).anyMatch(i -> analysis.isDenial(tokens.get(i).word())
+                            && !namesAThing(sentence.text(), tokens.get(i).end()))) {
                 return Optional.empty();
             }
             for (int i = Math.max(0, from - NEGATION_WINDOW); i <= to; i++) {
-                boolean sameClause = i >= from || !CLAUSE_BREAK.matcher(
+                // Tokens may overlap (a token before the match can end inside it): nothing between them, same clause.
+                boolean sameClause = i >= from || tokens.get(i).end() >= tokens.get(from).start() || !CLAUSE_BREAK.matcher(
                         sentence.text().substring(tokens.get(i).end(), tokens.get(from).start())).find();
                 if (!matched.contains(i) && sameClause && analysis.isNegation(tokens.get(i).word())) {
                     return Optional.empty();
@@ -96,6 +98,16 @@ record TermPattern(String source, List<List<String>> parts) {
             }
         }
         return Optional.of(new Match(sentence, from, to, matched));
+    }
+
+    /** "a wrong answer", "错误答案", "wrong class": the word describes a thing, it does not call a claim wrong. */
+    private static final java.util.regex.Pattern DESCRIBED = java.util.regex.Pattern.compile(
+            "(?:wrong|incorrect|错误|错)\\s*(?:的)?\\s*(?:answers?|predictions?|class(?:es)?|labels?|outputs?|答案|预测|类别|标签|输出)",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** Whether the denial word that ends at {@code end} (a Chinese word's tokens may be single characters) describes a thing. */
+    private static boolean namesAThing(String text, int end) {
+        return DESCRIBED.matcher(text).region(Math.max(0, Math.min(end, text.length()) - 10), Math.min(text.length(), end + 12)).find();
     }
 
     /** Whether the text at {@code offset} lies inside "..." or “...”. */

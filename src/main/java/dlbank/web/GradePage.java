@@ -11,7 +11,7 @@ import static dlbank.web.Html.say;
 /**
  * Answer a question yourself and have it graded on the entry's key points: the same {@link Grader}
  * as {@code dlbank grade}. The result shows the score, the points made (with the words that made
- * them), the points missed (with the entry's sentence) and any circulating mistake repeated.
+ * them), the points missed (with the entry's sentence) and any mistake stated.
  */
 final class GradePage {
 
@@ -61,19 +61,23 @@ final class GradePage {
     }
 
     /**
-     * A grade as HTML: the score, the mistakes repeated, the points made and missed. Also the interview's.
+     * A grade as HTML: the score, the mistakes stated, the points made and missed. Also the interview's.
      * Text quoted from the bank (its key points and sentences) is marked {@code bank-text}: it follows the
      * bank's own conventions (English terms in parentheses), which GlossaryTest checks.
      */
     static String resultHtml(GradeResult result, Lang lang, String heading) {
         StringBuilder body = new StringBuilder("<div class=\"grade\">\n<p class=\"score\"><span class=\"score-number\">")
                 .append(result.score()).append("</span> / 100</p>\n<p class=\"lead\">").append(say(lang,
-                        "The covered share of the key points' weight, less " + Grader.RED_FLAG_PENALTY
-                                + " for each circulating mistake repeated.",
-                        "得分 = 覆盖的要点权重占比，每重复一个流传的错误说法扣 " + Grader.RED_FLAG_PENALTY + " 分。"))
+                        "The covered share of the key points' weight (a point made only loosely counts half), less "
+                                + Grader.RED_FLAG_PENALTY + " for each mistake stated.",
+                        "得分 = 覆盖的要点权重占比（只说对一部分的要点算一半），每陈述一个错误说法扣 " + Grader.RED_FLAG_PENALTY + " 分。"))
                 .append("</p>\n");
+        if (!result.answerLanguage().equals(result.language())) {
+            body.append("<p class=\"note\">").append(say(lang, "Your answer is in Chinese, so it was graded against the Chinese key points.",
+                    "你的回答是英文的，所以按英文的关键点评分。")).append("</p>\n");
+        }
         if (!result.redFlags().isEmpty()) {
-            body.append("<").append(heading).append(">").append(say(lang, "Mistakes repeated", "重复了错误说法"))
+            body.append("<").append(heading).append(">").append(say(lang, "Mistakes stated", "说错的地方"))
                     .append("</").append(heading).append(">\n<ul class=\"claims\">\n");
             for (GradeResult.RaisedFlag flag : result.redFlags()) {
                 body.append("<li class=\"claim not-held\"><span class=\"verdict\">").append(say(lang, "✗ wrong", "✗ 错误"))

@@ -119,6 +119,7 @@ final class InterviewPage {
         }
         long seed = new Random().nextInt(1_000_000);
         Session session = new Session(lang.code(), seed, InterviewSession.pick(entries, count, seed));
+        Grader.preload(lang.code()); // the sentence encoder loads while the first answer is typed
         synchronized (SESSIONS) {
             SESSIONS.put(session.id, session);
         }

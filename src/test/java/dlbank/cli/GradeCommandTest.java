@@ -36,27 +36,30 @@ class GradeCommandTest {
     @Test
     void gradesAnAnswerFileWithCoveredMissedAndRedFlags() throws Exception {
         Path answer = Files.writeString(home.resolve("answer.txt"),
-                "F1 is a weighted average of accuracy and recall. We report it on a held-out test set.");
+                "F1 is a weighted average of accuracy and recall. We evaluate it on a held-out test set, kept apart from the training data.");
         Cli.Outcome outcome = Cli.dlbank("grade", "evaluation", answer.toString(), "--lang", "en");
         assertThat(outcome.exitCode()).isZero();
+        // Covered points and red flags quote the clause of the answer that made them.
         assertThat(outcome.out()).contains("concept/evaluation · How are models evaluated?", "Score ", "Covered",
-                "<- \"held-out\"", "Missed", "the entry: F1 is the harmonic mean of precision and recall",
-                "Red flags", "You wrote: \"F1 is a weighted average\"", "right: F1 is the harmonic mean",
+                "<- \"We evaluate it on a held-out test set, kept apart from the training data.\"", "Missed", "the entry: F1 is the harmonic mean of precision and recall",
+                "Red flags", "You wrote: \"F1 is a weighted average of accuracy and recall.\"", "right: F1 is the harmonic mean",
                 "Measured evidence", "task/mnist-cnn: no saved run yet; produce it with: dlbank run task/mnist-cnn");
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void jsonHasScoreCoveredMissedAndRedFlags() throws Exception {
-        Path answer = Files.writeString(home.resolve("answer.txt"), "L1 penalises sparsity. Dropout switches units off.");
+        Path answer = Files.writeString(home.resolve("answer.txt"), "L1 penalises sparsity. Dropout switches units off at random during training.");
         Cli.Outcome outcome = Cli.dlbank("grade", "concept/regularization", answer.toString(), "--json", "--lang", "en");
         assertThat(outcome.exitCode()).isZero();
         Map<String, Object> json = new ObjectMapper().readValue(outcome.out(), Map.class);
         assertThat(json).containsKeys("score", "covered", "missed", "red_flags", "evidence");
-        assertThat((List<Map<String, Object>>) json.get("covered")).extracting(point -> point.get("words")).contains("Dropout");
+        assertThat(json).containsEntry("answer_language", "en");
+        assertThat((List<Map<String, Object>>) json.get("covered")).extracting(point -> point.get("words"))
+                .containsExactly("Dropout switches units off at random during training."); // the wrong L1 sentence covers no point
         assertThat((List<Map<String, Object>>) json.get("red_flags")).extracting(flag -> flag.get("wrong"))
                 .containsExactly("L1 regularization penalises sparsity.");
-        assertThat(((Number) json.get("score")).intValue()).isEqualTo(Math.round(100f * 1 / 8) - 10); // the wrong L1 sentence covers no point
+        assertThat(((Number) json.get("score")).intValue()).isEqualTo(Math.round(100f * 1 / 8) - 10);
     }
 
     @Test
@@ -71,6 +74,18 @@ class GradeCommandTest {
         } finally {
             System.setIn(saved);
         }
+    }
+
+    @Test
+    void anEnglishAnswerUnderAChineseLocaleIsGradedAgainstTheEnglishPointsAndSaysSo() throws Exception {
+        Path answer = Files.writeString(home.resolve("answer.txt"),
+                "Dropout switches units off at random during training. Early stopping halts training when the "
+                        + "validation loss stops improving and keeps the best checkpoint.");
+        Cli.Outcome outcome = Cli.dlbank("grade", "regularization", answer.toString(), "--lang", "zh");
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.out()).contains("回答是英文的，按英文的关键点评分", "已覆盖", "Dropout 训练时随机关闭一部分单元",
+                "早停：验证损失不再改善时停止，保留最佳检查点");
+        assertThat(outcome.out()).doesNotContain("得分 0/100");
     }
 
     @Test

@@ -51,11 +51,11 @@ class InterviewSessionTest {
                 new PrintWriter(out), true).run(home.resolve("interviews"), home.resolve("quiz.json"), "test interview");
 
         assertThat(summary.answered()).hasSize(3);
-        assertThat(summary.answered().get(0).grade().score()).isGreaterThanOrEqualTo(80);
+        assertThat(summary.answered().get(0).grade().score()).isGreaterThanOrEqualTo(70);
         assertThat(summary.answered().get(0).followUpGrade().score()).isGreaterThanOrEqualTo(80);
         assertThat(summary.answered().get(1).grade().score()).isLessThan(InterviewSession.BOX_ONE_BELOW);
         assertThat(summary.answered().get(1).followUpGrade().score()).isZero();
-        assertThat(summary.answered().get(2).grade().score()).isGreaterThanOrEqualTo(80);
+        assertThat(summary.answered().get(2).grade().score()).isGreaterThanOrEqualTo(70);
         assertThat(summary.answered().get(2).followUp()).isNull();
 
         String printed = out.toString();
@@ -80,7 +80,7 @@ class InterviewSessionTest {
         StringWriter out = new StringWriter();
         InterviewSession.Summary summary = new InterviewSession(questions, new BufferedReader(new StringReader(input)),
                 new PrintWriter(out), false).run(home.resolve("interviews"), home.resolve("quiz.json"), "模拟面试");
-        assertThat(summary.answered().get(0).grade().score()).isGreaterThanOrEqualTo(80);
+        assertThat(summary.answered().get(0).grade().score()).isGreaterThanOrEqualTo(70);
         assertThat(out.toString()).contains("追问：", "已覆盖", "总结", "按主题", "记录已保存：");
         assertThat(summary.toBoxOne()).isEmpty();
     }
