@@ -45,7 +45,9 @@ class BrowserTest {
     }
 
     private static void chinese(Browser browser, String base, Path dir) {
-        WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+        // A page that is replaced while a condition reads it (a form post navigating) is read again.
+        WebDriverWait wait = (WebDriverWait) new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         // The bank, with the reference run's figure by its Chinese name before anything has run here.
         browser.open(base + "/?lang=zh");
         assertThat(browser.driver.findElement(By.tagName("h1")).getText()).contains("深度学习面试题");
@@ -190,7 +192,9 @@ class BrowserTest {
     }
 
     private static void english(Browser browser, String base) {
-        WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+        // A page that is replaced while a condition reads it (a form post navigating) is read again.
+        WebDriverWait wait = (WebDriverWait) new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         browser.open(base + "/?lang=en");
         // The quick run made in Chinese now stands for task/mnist-cnn; the other experiments still show nothing or a reference.
         assertThat(browser.driver.findElement(By.tagName("main")).getText()).contains("measured here", "(quick run)", "runnable");
@@ -223,7 +227,9 @@ class BrowserTest {
 
     /** One question answered, its follow-up if it has one, then the end and the review. */
     private static void interview(Browser browser, String base, String start, String end, String review, boolean screenshot) {
-        WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(60));
+        // A page that is replaced while a condition reads it (a form post navigating) is read again.
+        WebDriverWait wait = (WebDriverWait) new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         browser.open(base + "/interview");
         new Select(browser.driver.findElement(By.cssSelector("select[name='questions']"))).selectByVisibleText("2");
         browser.driver.findElement(By.xpath("//button[text()='" + start + "']")).click();

@@ -24,7 +24,7 @@ class ImdbRnnTaskTest {
         Claim pipeline = result.claims().get(0);
         assertThat(pipeline.held()).as(pipeline.text()).isTrue();
         assertThat(pipeline.measured().get("reviews")).isEqualTo(400.0);
-        assertThat(pipeline.textZh()).contains("流水线");
+        assertThat(pipeline.textZh()).contains("数据管道");
         for (String cell : List.of("simple", "lstm", "gru", "bilstm")) {
             assertThat(result.metrics().get("test_accuracy_" + cell)).as(cell).isBetween(0.0, 1.0);
             assertThat(result.metrics().get("roc_auc_" + cell)).as(cell).isBetween(0.0, 1.0);
