@@ -101,7 +101,8 @@ final class Clauses {
     private static final Pattern ZH_ALSO = Pattern.compile("而且|并且|还|也|更|同样");
     /** Words smartcn keeps whole around a 不 or 没: 绝不能, 决不, 从不, 从未, 并不, 永不. */
     private static final Pattern ZH_NEGATION_PREFIX = Pattern.compile("绝不|决不|从不|从没|从未|并不|并没|永不|毫不");
-    private static final Set<String> ZH_EXTRA_NEGATIONS = Set.of("没", "无需", "毫无", "不会", "不用", "不需要", "无关", "不够");
+    private static final Set<String> ZH_EXTRA_NEGATIONS = Set.of("没", "无需", "毫无", "不会", "不用", "不需要", "无关", "不够",
+            "避免", "防止"); // "避免 softmax 饱和": the saturation does not happen
     private static final Pattern NAME = Pattern.compile(
             "(?<![A-Za-z0-9])(?:[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*|[A-Za-z]+[0-9][A-Za-z0-9]*)(?![A-Za-z0-9])");
     /** Words that make a sentence report a mistake or a debate rather than make a claim. */
