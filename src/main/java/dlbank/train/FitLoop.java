@@ -131,7 +131,16 @@ public final class FitLoop {
             return row;
         }
 
+        /**
+         * Reads a row back; the accuracies (absent without a scorer) and the later timings (absent in older
+         * checkpoints) may be missing, anything else missing means the row was damaged.
+         */
         static EpochStats fromRow(Map<String, Object> row) {
+            for (String key : List.of("epoch", "train_loss", "validation_loss", "seconds", "examples_per_second")) {
+                if (!(row.get(key) instanceof Number)) {
+                    throw new IllegalArgumentException("'" + key + "' is missing or not a number");
+                }
+            }
             return new EpochStats(((Number) row.get("epoch")).intValue(), number(row, "train_loss"),
                     number(row, "train_accuracy"), number(row, "validation_loss"),
                     number(row, "validation_accuracy"), number(row, "seconds"), number(row, "examples_per_second"),
@@ -232,7 +241,13 @@ public final class FitLoop {
             bestEpoch = state.bestEpoch();
             bestScore = state.bestValidationLoss();
             try {
-                state.history().forEach(row -> history.add(EpochStats.fromRow(row)));
+                for (Map<String, Object> row : state.history()) {
+                    EpochStats stats = EpochStats.fromRow(row);
+                    if (scorer != null && (Double.isNaN(stats.trainAccuracy()) || Double.isNaN(stats.validationAccuracy()))) {
+                        throw new IllegalArgumentException("an accuracy is missing");
+                    }
+                    history.add(stats);
+                }
             } catch (RuntimeException e) {
                 throw dlbank.UserException.input("error.checkpoint.start-again", Messages.text("error.checkpoint.incomplete",
                         checkpoint.dir().resolve("state.json"), "a history row: " + dlbank.UserException.reason(e)), checkpoint.dir(), e);

@@ -224,4 +224,21 @@ class FitLoopTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aHistoryRowMayLackTheLaterTimingsButNotARequiredFigure() {
+        java.util.Map<String, Object> row = new FitLoop.EpochStats(2, 0.5, 0.9, 0.6, 0.85, 12.0, 4_000, 1.5, 0.1).toRow();
+        java.util.Map<String, Object> older = new java.util.LinkedHashMap<>(row);
+        older.remove("validation_seconds");
+        older.remove("gc_seconds");
+        FitLoop.EpochStats read = FitLoop.EpochStats.fromRow(older);
+        org.assertj.core.api.Assertions.assertThat(read.seconds()).isEqualTo(12.0);
+        org.assertj.core.api.Assertions.assertThat(read.toRow()).doesNotContainKeys("validation_seconds", "gc_seconds");
+        for (String required : java.util.List.of("epoch", "train_loss", "validation_loss", "seconds", "examples_per_second")) {
+            java.util.Map<String, Object> damaged = new java.util.LinkedHashMap<>(row);
+            damaged.remove(required);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> FitLoop.EpochStats.fromRow(damaged))
+                    .as(required).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(required);
+        }
+    }
 }
