@@ -77,6 +77,8 @@ class FaultsTest {
                 "STUB_LOG", log.toString(), "STUB_READY", ready.toString(), "STUB_MODE", "hang"));
         Path data = home.resolve("dlbank-home/data");
 
+        // The class's folder is shared: a marker left by an earlier test must not end the wait below at once.
+        Files.deleteIfExists(ready);
         ChildJvm.Child fetch = ChildJvm.start(home, "fetch-killed", List.of(), environment, "data", "fetch", "mnist");
         for (int i = 0; i < 300 && !Files.exists(ready); i++) {
             Thread.sleep(100);
