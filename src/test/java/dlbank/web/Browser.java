@@ -39,7 +39,7 @@ final class Browser {
     /** What a browser shows of a failure we must never show: a Java stack frame, an exception's name, "internal error". */
     private static final Pattern TRACE = Pattern.compile("\\bat [a-z]+(\\.[A-Za-z0-9_$]+)+\\(|\\.java:\\d+\\)|[A-Z][A-Za-z]+Exception\\b"
             + "|internal error|内部错误");
-    private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]");
+    private static final Pattern WORD = Pattern.compile("[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*[A-Za-zÀ-ÖØ-öø-ÿ]|[A-Za-z]");
     /**
      * The page's text a reader sees, without the parts that may hold English: code, formulas, the
      * bank's own text (the answer's Markdown and the key points quoted by a grade, written with English terms
