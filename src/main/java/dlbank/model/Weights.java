@@ -33,6 +33,11 @@ public final class Weights {
             parts.add(values);
             total += values.length;
         }
+        return concat(parts, total);
+    }
+
+    /** The parts one after another in one array of {@code total} values. */
+    public static float[] concat(java.util.List<float[]> parts, int total) {
         float[] flat = new float[total];
         int at = 0;
         for (float[] part : parts) {

@@ -32,13 +32,7 @@ public final class Gradients {
                 total += values.length;
             }
         }
-        float[] flat = new float[total];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, flat, at, part.length);
-            at += part.length;
-        }
-        return flat;
+        return dlbank.model.Weights.concat(parts, total);
     }
 
     /** Overwrites the gradients with {@code values} (the layout of {@link #flat}). */
