@@ -233,6 +233,14 @@ public final class LlmDecodingLab implements Experiment {
                 Claim.values("distributions_checked", checked, "top_p_max_difference", worst, "top_p_draw_error", drawError)));
     }
 
+    /** Nucleus sampling (p 0.9) from the run's seed, with or without the KV cache. */
+    private static int[][] generate(RunContext context, LanguageModel model, int[][] rows, int length, boolean cached, int eot) {
+        try (NDManager manager = model.model().getNDManager().newSubManager()) {
+            return TextGenerator.sample(model.block(), manager, rows, length, new Sampling.Settings(1.0, 0, 0.9),
+                    new Random(context.config().seed()), cached, -1, eot, null);
+        }
+    }
+
     /** The same generation with and without the KV cache: identical tokens, and the time each takes. */
     private static void kvCache(RunContext context, Result.Builder result, LanguageModel model, int[][] prompts,
                                 Setup setup, boolean quick) {
@@ -243,16 +251,23 @@ public final class LlmDecodingLab implements Experiment {
         seconds.put("with the KV cache", new double[setup.cacheLengths().length]);
         seconds.put("without it", new double[setup.cacheLengths().length]);
         double[] speedUps = new double[setup.cacheLengths().length];
+        // The engine's first pass through each shape pays for planning and allocation; the first full run timed the
+        // cached path at 64 tokens 2.6 times slower than the uncached one (it ran first). So both paths run once untimed,
+        // and each timing is the best of two.
+        for (int cached = 0; cached < 2; cached++) {
+            generate(context, model, rows, setup.cacheLengths()[0], cached == 1, eot);
+        }
         for (int i = 0; i < setup.cacheLengths().length; i++) {
             int length = setup.cacheLengths()[i];
             int[][][] tokens = new int[2][][];
             for (int cached = 0; cached < 2; cached++) {
-                try (NDManager manager = model.model().getNDManager().newSubManager()) {
+                double best = Double.POSITIVE_INFINITY;
+                for (int repeat = 0; repeat < 2; repeat++) {
                     long begin = System.nanoTime();
-                    tokens[cached] = TextGenerator.sample(model.block(), manager, rows, length,
-                            new Sampling.Settings(1.0, 0, 0.9), new Random(context.config().seed()), cached == 1, -1, eot, null);
-                    seconds.get(cached == 1 ? "with the KV cache" : "without it")[i] = (System.nanoTime() - begin) / 1e9;
+                    tokens[cached] = generate(context, model, rows, length, cached == 1, eot);
+                    best = Math.min(best, (System.nanoTime() - begin) / 1e9);
                 }
+                seconds.get(cached == 1 ? "with the KV cache" : "without it")[i] = best;
             }
             identical &= Arrays.deepEquals(tokens[0], tokens[1]);
             speedUps[i] = seconds.get("without it")[i] / seconds.get("with the KV cache")[i];
