@@ -155,7 +155,7 @@ public final class TrainingStabilityLab implements Experiment {
         for (Recipe recipe : recipes) {
             Run run = train(context, settings, splits, recipe);
             runs.put(recipe.name(), run);
-            String key = recipe.name().replaceAll("[^a-z0-9]+", "_").replaceAll("_$", "");
+            String key = recipe.name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("_$", "");
             result.metric("test_accuracy_" + key, run.testAccuracy()).metric("first_non_finite_step_" + key,
                     run.firstNonFinite()).metric("skipped_steps_" + key, run.skipped());
             context.info(String.format("%-36s test accuracy %.4f  first non-finite loss at step %s  skipped %d",
