@@ -53,6 +53,8 @@ final class GradeCommand implements Callable<Integer> {
             throw UserException.input("error.grade.empty",
                     file.equals("-") ? dlbank.i18n.Messages.get("error.grade.stdin") : file);
         }
+        // The sentence encoder loads on a second thread while this one builds the text analysers.
+        Grader.preload(Grader.languageOf(answer, entry.language()));
         GradeResult result = new Grader(language).grade(entry, answer);
         List<Evidence> evidence = Evidence.latest(entry);
         if (json) {
