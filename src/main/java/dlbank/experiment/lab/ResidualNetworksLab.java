@@ -186,7 +186,7 @@ public final class ResidualNetworksLab implements Experiment {
                         + "测试准确率也更高", deepest),
                 residualDeep.trainLoss() < plainDeep.trainLoss() / 2 && residualDeep.testAccuracy() > plainDeep.testAccuracy(),
                 Claim.values("train_loss_plain", plainDeep.trainLoss(), "train_loss_residual", residualDeep.trainLoss(),
-                        "test_accuracy_plain", plainDeep.testAccuracy(), "test_accuracy_residual", residualDeep.testAccuracy())));
+                        "test_accuracy_deepest_plain", plainDeep.testAccuracy(), "test_accuracy_residual", residualDeep.testAccuracy())));
         double[] firstPlain = java.util.Arrays.stream(d).mapToDouble(depth -> trained.get("plain_" + depth).gradientAtStart()[0])
                 .toArray();
         double firstResidual = residualDeep.gradientAtStart()[0];
