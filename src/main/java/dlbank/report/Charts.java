@@ -268,10 +268,58 @@ public final class Charts {
         }
     }
 
+    /**
+     * XChart centres the title over the plot and cuts what does not fit on both sides. A title that does
+     * not fit in 16 px type is drawn here instead, across the picture's width, on as many lines as it needs.
+     */
+    private static byte[] png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) throws IOException {
+        String title = chart.getTitle();
+        java.awt.Font font = chart.getStyler().getChartTitleFont().deriveFont(16f);
+        java.awt.image.BufferedImage scratch = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.FontMetrics metrics = scratch.createGraphics().getFontMetrics(font);
+        // The plot's centre sits left of the picture's when a legend is on the right.
+        if (title == null || metrics.stringWidth(title) <= chart.getWidth() * 0.78) {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : title.split(" ")) {
+            if (line.length() > 0 && metrics.stringWidth(line + " " + word) > chart.getWidth() - 24) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        lines.add(line.toString());
+        chart.getStyler().setChartTitleVisible(false);
+        java.awt.image.BufferedImage plot = BitmapEncoder.getBufferedImage(chart);
+        int header = 10 + lines.size() * (metrics.getHeight() + 2);
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(plot.getWidth(), plot.getHeight() + header,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(java.awt.Color.BLACK);
+            g.setFont(font);
+            for (int i = 0; i < lines.size(); i++) {
+                int x = (image.getWidth() - metrics.stringWidth(lines.get(i))) / 2;
+                g.drawString(lines.get(i), x, 8 + metrics.getAscent() + i * (metrics.getHeight() + 2));
+            }
+            g.drawImage(plot, 0, header, null);
+        } finally {
+            g.dispose();
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
     private static void write(Path file, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         readable(chart.getStyler());
         try {
-            AtomicFiles.writeBytes(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+            AtomicFiles.writeBytes(file, png(chart));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot draw " + file + ": " + e.getMessage(), e);
         }
