@@ -61,6 +61,7 @@ final class SentenceEncoder {
 
     private SentenceEncoder(Model model) {
         try {
+            OrtNatives.prepare();
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
