@@ -33,21 +33,24 @@ final class ListCommand implements Callable<Integer> {
         String language = languageOption.resolve();
         int width = Terminal.width();
         int part = 0;
-        for (BankEntry entry : Bank.load().entries(language)) {
+        List<BankEntry> entries = Bank.load().entries(language);
+        int idWidth = Math.max(30, entries.stream().mapToInt(entry -> entry.id().length()).max().orElse(0));
+        for (BankEntry entry : entries) {
             if (entry.part() != part) {
                 part = entry.part();
                 out.println();
                 out.println(Messages.get(part == 1 ? "list.part1" : "list.part2"));
             }
-            out.printf("  %2d  %-30s %-3s %s%n", entry.number(), entry.id(), experimentMarks(entry.experiments()),
-                    pad(entry.title(), width - 41).stripTrailing());
+            out.printf("  %2d  %-" + idWidth + "s %-3s %s%n", entry.number(), entry.id(), experimentMarks(entry.experiments()),
+                    pad(entry.title(), width - 11 - idWidth).stripTrailing());
         }
         out.println();
         out.println(Messages.get("list.runnable"));
+        int experimentWidth = ExperimentRegistry.all().stream().mapToInt(experiment -> experiment.id().length()).max().orElse(18);
         for (Experiment experiment : ExperimentRegistry.all()) {
             String last = RunDirectory.latestFinished(experiment.id()).map(dir -> Messages.get("list.last-run", dir.getFileName()))
                     .orElseGet(() -> Messages.get("list.no-run"));
-            out.printf("  %-18s %s (%s)%n", experiment.id(), experiment.title(), last);
+            out.printf("  %-" + experimentWidth + "s %s (%s)%n", experiment.id(), experiment.title(), last);
         }
         out.println();
         out.println(Messages.get("list.legend"));
