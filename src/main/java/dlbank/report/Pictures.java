@@ -120,7 +120,13 @@ public final class Pictures {
         Graphics2D g = graphics(image);
         g.setColor(Color.BLACK);
         g.fillRect(0, top, image.getWidth(), image.getHeight() - top);
-        g.drawString(title, 8, 20);
+        // A small grid (16 digits) is narrower than most titles: the type shrinks until the title fits.
+        java.awt.Font font = g.getFont();
+        while (font.getSize2D() > 8 && g.getFontMetrics(font).stringWidth(title) > image.getWidth() - 12) {
+            font = font.deriveFont(font.getSize2D() - 1);
+        }
+        g.setFont(font);
+        g.drawString(title, 6, 20);
         for (int i = 0; i < images.size(); i++) {
             int x0 = gap + (i % columns) * (width * scale + gap);
             int y0 = top + (i / columns) * (height * scale + gap);
