@@ -39,10 +39,13 @@ class BankCommandsTest {
     void listGroupsTheEntriesByPartAndNamesTheRunnableExperiments() {
         String[] result = dlbank("list", "--lang", "en");
         assertThat(result[0]).isEqualTo("0");
+        // The id columns are as wide as the longest id (at least 30 for the entries).
+        int idWidth = Math.max(30, dlbank.bank.Bank.load().ids().stream().mapToInt(String::length).max().orElse(0));
+        int experimentWidth = dlbank.experiment.ExperimentRegistry.all().stream().mapToInt(e -> e.id().length()).max().orElse(0);
         assertThat(result[1]).contains("Part 1: concept questions").contains("Part 2: programming tasks")
-                .contains(String.format("%4d  task/and-gate                  ○   Write a small neural network",
-                        dlbank.bank.Bank.load().ids().indexOf("task/and-gate") + 1))
-                .contains("task/mnist-cnn     the specified CNN on MNIST");
+                .contains(String.format("%4d  %-" + idWidth + "s ○   Write a small neural network",
+                        dlbank.bank.Bank.load().ids().indexOf("task/and-gate") + 1, "task/and-gate"))
+                .contains(String.format("  %-" + experimentWidth + "s the specified CNN on MNIST", "task/mnist-cnn"));
     }
 
     @Test
