@@ -105,6 +105,24 @@ class ChineseOutputTest {
     }
 
     @Test
+    void everyCommandsHelpFormatsWithoutWarnings() {
+        // picocli reads help texts as format strings: a bare "20%" made it warn on stderr and print the raw text.
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (String language : List.of("en", "zh")) {
+                CommandLine commandLine = new CommandLine(new DlbankCommand());
+                commandLine.setResourceBundle(Messages.bundle(DlbankCommand.HELP_BUNDLE, language));
+                commandLine.getSubcommands().values().forEach(CommandLine::getUsageMessage);
+            }
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("Could not format");
+    }
+
+    @Test
     void theHelpOfEveryCommandIsInChineseWithZh() {
         Cli.Outcome help = Cli.dlbank("run", "--help", "--lang", "zh");
         assertThat(help.exitCode()).isZero();
