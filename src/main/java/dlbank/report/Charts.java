@@ -146,13 +146,9 @@ public final class Charts {
             g.fillRect(0, 0, WIDTH, height);
             g.setColor(Color.BLACK);
             g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 18));
-            // A title wider than the picture breaks before its parenthesis.
-            int cut = title.indexOf(" (");
-            if (g.getFontMetrics().stringWidth(title) > WIDTH - 20 && cut > 0) {
-                g.drawString(title.substring(0, cut), 10, 26);
-                g.drawString(title.substring(cut + 1), 10, 50);
-            } else {
-                g.drawString(title, 10, 30);
+            List<String> lines = titleLines(title, g.getFontMetrics(), WIDTH - 20);
+            for (int i = 0; i < lines.size(); i++) {
+                g.drawString(lines.get(i), 10, (lines.size() == 1 ? 30 : 26) + 24 * i);
             }
             g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 15));
             double max = java.util.Arrays.stream(values).filter(Double::isFinite).max().orElse(1);
@@ -173,9 +169,7 @@ public final class Charts {
             g.dispose();
         }
         try {
-            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-            javax.imageio.ImageIO.write(image, "png", png);
-            AtomicFiles.writeBytes(file, png.toByteArray());
+            AtomicFiles.writeBytes(file, encode(image));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot draw " + file + ": " + e.getMessage(), e);
         }
@@ -276,21 +270,14 @@ public final class Charts {
         String title = chart.getTitle();
         java.awt.Font font = chart.getStyler().getChartTitleFont().deriveFont(16f);
         java.awt.image.BufferedImage scratch = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.FontMetrics metrics = scratch.createGraphics().getFontMetrics(font);
+        java.awt.Graphics2D measure = scratch.createGraphics();
+        java.awt.FontMetrics metrics = measure.getFontMetrics(font);
+        measure.dispose();
         // The plot's centre sits left of the picture's when a legend is on the right.
         if (title == null || metrics.stringWidth(title) <= chart.getWidth() * 0.78) {
             return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         }
-        List<String> lines = new java.util.ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : title.split(" ")) {
-            if (line.length() > 0 && metrics.stringWidth(line + " " + word) > chart.getWidth() - 24) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            line.append(line.length() > 0 ? " " : "").append(word);
-        }
-        lines.add(line.toString());
+        List<String> lines = titleLines(title, metrics, chart.getWidth() - 24);
         chart.getStyler().setChartTitleVisible(false);
         java.awt.image.BufferedImage plot = BitmapEncoder.getBufferedImage(chart);
         int header = 10 + lines.size() * (metrics.getHeight() + 2);
@@ -311,6 +298,25 @@ public final class Charts {
         } finally {
             g.dispose();
         }
+        return encode(image);
+    }
+
+    /** The title cut at spaces into lines no wider than {@code width} in this type. */
+    private static List<String> titleLines(String title, java.awt.FontMetrics metrics, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : title.split(" ")) {
+            if (line.length() > 0 && metrics.stringWidth(line + " " + word) > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    private static byte[] encode(java.awt.image.BufferedImage image) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         javax.imageio.ImageIO.write(image, "png", out);
         return out.toByteArray();
