@@ -123,6 +123,27 @@ public record ImageDataset(String name, byte[] pixels, byte[] labels, int height
         return chosen;
     }
 
+    /**
+     * Every image turned a quarter turn clockwise (square images only): the pixel at row r, column c
+     * moves to row c, column (size - 1 - r). Labels unchanged.
+     */
+    public ImageDataset rotatedQuarterTurn() {
+        if (height != width) {
+            throw new IllegalArgumentException(name + ": only square images can be turned, not " + height + "x" + width);
+        }
+        int size = pixelsPerImage();
+        byte[] turned = new byte[pixels.length];
+        for (int image = 0; image < size(); image++) {
+            int base = image * size;
+            for (int r = 0; r < height; r++) {
+                for (int c = 0; c < width; c++) {
+                    turned[base + c * width + (width - 1 - r)] = pixels[base + r * width + c];
+                }
+            }
+        }
+        return new ImageDataset(name, turned, labels.clone(), height, width, classes);
+    }
+
     /** The images whose label passes the test, in their order. */
     public ImageDataset withLabels(java.util.function.IntPredicate test) {
         return select(java.util.stream.IntStream.range(0, size()).filter(i -> test.test(labels[i])).toArray());

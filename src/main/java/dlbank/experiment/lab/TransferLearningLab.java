@@ -29,13 +29,13 @@ import java.util.Map;
 
 /**
  * Transfer learning with few labels, near and far (Yosinski et al., 2014, How transferable are
- * features in deep neural networks?: transfer pays less as source and target grow apart). Near: a
- * CNN trained here on the MNIST digits 0-4, reused for the digits 5-9. Far: task/mnist-cnn's saved
- * model, reused for Fashion-MNIST clothing. In both, with 100 and 1,000 labelled images: training
- * from scratch; the transferred layers frozen under a new head (feature extraction); the frozen
- * model then fine-tuned whole at a tenth of the rate (linear probing, then fine-tuning: LP-FT);
- * LoRA beside the frozen transferred layers (Hu et al., 2022); and a control that freezes the same
- * layers at random weights.
+ * features in deep neural networks?: transfer pays less as source and target grow apart). One source,
+ * task/mnist-cnn's saved model, and two targets. Near: the same ten digits turned a quarter turn (the
+ * same strokes in a new pose). Far: Fashion-MNIST clothing. In both, with 100 and 1,000 labelled
+ * images: training from scratch; the transferred layers frozen under a new head (feature extraction);
+ * the frozen model then fine-tuned whole at a tenth of the rate (linear probing, then fine-tuning:
+ * LP-FT); LoRA beside the frozen transferred layers (Hu et al., 2022); and a control that freezes the
+ * same layers at random weights.
  */
 public final class TransferLearningLab implements Experiment {
 
@@ -54,10 +54,11 @@ public final class TransferLearningLab implements Experiment {
      */
     record Setting(String name, String description, int[] transferred, int[] classes) {}
 
-    // Near transfers the convolutions only, as far does: a probe on the same draws (100 labels) found the
-    // 0-4 network's dense layer too specific for 5-9 (fine-tuned 0.925 with it, 0.952 without; scratch 0.929).
-    static final Setting NEAR = new Setting("near", "MNIST digits 0-4 -> digits 5-9", new int[] {0, 3},
-            new int[] {5, 6, 7, 8, 9});
+    // An earlier near case, a network trained here on the digits 0-4 reused for 5-9, led scratch by only
+    // 2.2 points at 100 labels (0.945 against 0.923, full run of 2026-12-07): five classes share the 100
+    // labels, so scratch is already at 92%. The quarter turn keeps ten classes, ten labels each.
+    static final Setting NEAR = new Setting("near", "MNIST digits -> the same digits turned a quarter turn",
+            new int[] {0, 3}, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
     static final Setting FAR = new Setting("far", "MNIST digits -> Fashion-MNIST clothing", new int[] {0, 3},
             new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
 
@@ -66,13 +67,12 @@ public final class TransferLearningLab implements Experiment {
      * @param draws labelled sets drawn per budget (different images each), accuracies averaged
      * @param epochs epochs of each phase at 100 and at 1,000 labels: the frozen head trains this long,
      *               fine-tuning and LoRA as long again, and training from scratch as long as both together
-     * @param sourceEpochs epochs of the near source, trained here on the digits 0-4
      */
-    record Settings(int[] budgets, int draws, int[] epochs, int batchSize, int testImages, int sourceEpochs) {
+    record Settings(int[] budgets, int draws, int[] epochs, int batchSize, int testImages) {
         static Settings of(RunContext context) {
             return context.quick()
-                    ? new Settings(new int[] {100, 200}, 1, new int[] {8, 4}, 32, 500, 1)
-                    : new Settings(new int[] {100, 1_000}, 3, new int[] {60, 15}, 32, 10_000, 3);
+                    ? new Settings(new int[] {100, 200}, 1, new int[] {8, 4}, 32, 500)
+                    : new Settings(new int[] {100, 1_000}, 3, new int[] {60, 15}, 32, 10_000);
         }
     }
 
@@ -83,7 +83,7 @@ public final class TransferLearningLab implements Experiment {
 
     @Override
     public String title() {
-        return "near (digits 0-4 -> 5-9) and far (MNIST -> Fashion-MNIST) transfer with 100 and 1,000 labels: "
+        return "near (MNIST -> digits turned a quarter turn) and far (MNIST -> Fashion-MNIST) transfer with 100 and 1,000 labels: "
                 + "scratch, frozen, fine-tuned, LoRA";
     }
 
@@ -102,8 +102,8 @@ public final class TransferLearningLab implements Experiment {
     public Result run(RunContext context) throws Exception {
         Settings settings = Settings.of(context);
         Result.Builder result = Result.builder()
-                .config("near", NEAR.description() + ": a CNN trained here on the digits 0-4 (" + settings.sourceEpochs()
-                        + " epochs); transferred: both convolutions, new dense head (64, 10)")
+                .config("near", NEAR.description() + ": task/mnist-cnn's saved model; transferred: both convolutions, "
+                        + "new dense head (64, 10)")
                 .config("far", FAR.description() + ": task/mnist-cnn's saved model; transferred: both convolutions, "
                         + "new dense head (64, 10)")
                 .config("control", "the transferred layers frozen at random weights (scratch's starting ones)")
@@ -121,13 +121,11 @@ public final class TransferLearningLab implements Experiment {
                 context::info).head(settings.testImages());
         Map<String, Map<String, double[]>> accuracy = new LinkedHashMap<>();
         Map<String, Double> counts = new LinkedHashMap<>();
-        context.info("== near: the source network learns the digits 0-4");
-        try (LabTraining.Classifier near = trainNearSource(context, settings, mnist.withLabels(label -> label < 5))) {
-            accuracy.put(NEAR.name(), runSetting(context, settings, NEAR, near.block(), mnist.withLabels(label -> label >= 5),
-                    mnistTest.withLabels(label -> label >= 5).head(settings.testImages()), result, counts));
-        }
-        context.info("== far: task/mnist-cnn's model learns clothing");
         try (Model pretrained = SavedModel.load(source.modelDir(), MnistCnnTask.ARCHITECTURE, MnistCnn::build, context.device())) {
+            context.info("== near: task/mnist-cnn's model learns the digits turned a quarter turn");
+            accuracy.put(NEAR.name(), runSetting(context, settings, NEAR, pretrained.getBlock(), mnist.rotatedQuarterTurn(),
+                    mnistTest.head(settings.testImages()).rotatedQuarterTurn(), result, counts));
+            context.info("== far: task/mnist-cnn's model learns clothing");
             accuracy.put(FAR.name(), runSetting(context, settings, FAR, pretrained.getBlock(), fashion, fashionTest, result,
                     counts));
         }
@@ -135,22 +133,6 @@ public final class TransferLearningLab implements Experiment {
         plot(context, result, settings, accuracy);
         TransferClaims.add(result, context.quick(), settings.budgets()[settings.budgets().length - 1]);
         return result.build();
-    }
-
-    /** The near source: task/mnist-cnn's network trained on the digits 0-4 (the last 1,000 validate). */
-    private static LabTraining.Classifier trainNearSource(RunContext context, Settings settings, ImageDataset lowDigits) {
-        LabTraining.Classifier source = LabTraining.classifier(context, "near-source", MnistCnn.build(),
-                Loss.softmaxCrossEntropyLoss(), 1e-3f, 64);
-        int validation = Math.min(1_000, lowDigits.size() / 10);
-        ImageDataset fit = lowDigits.range(0, lowDigits.size() - validation);
-        ImageDataset held = lowDigits.range(lowDigits.size() - validation, lowDigits.size());
-        NDManager manager = source.manager();
-        FitLoop.Outcome outcome = source.loop(FitLoop.argmaxScorer()).fit(new FitLoop.Data(fit.images(manager), fit.labels(manager)),
-                new FitLoop.Data(held.images(manager), held.labels(manager)), new FitLoop.Settings(settings.sourceEpochs(), 64,
-                        context.config().seed(), 0, context.checkpointDir().resolve("near-source"), context.resume()));
-        context.info(String.format("near source: %,d images of the digits 0-4, validation accuracy %.4f", fit.size(),
-                outcome.history().get(outcome.history().size() - 1).validationAccuracy()));
-        return source;
     }
 
     /** Every method at every budget for one setting: accuracy per method, one value per budget. */
