@@ -61,8 +61,8 @@ final class Figures {
             Map.entry("augmented_examples", new Caption("Training digits as augmentation changes them", "数据增强改变后的训练数字")),
             Map.entry("accuracy_by_labels", new Caption("Test accuracy by the number of labels, per method",
                     "各方法在不同标签数量下的测试准确率")),
-            Map.entry("accuracy_by_labels_near", new Caption("Near transfer (digits 0-4 -> 5-9): test accuracy by the "
-                    + "number of labels, per method", "相近任务的迁移（数字 0-4 → 5-9）：各方法在不同标签数量下的测试准确率")),
+            Map.entry("accuracy_by_labels_near", new Caption("Near transfer (MNIST -> digits turned a quarter turn): test accuracy by the "
+                    + "number of labels, per method", "相近任务的迁移（MNIST → 旋转 90 度的数字）：各方法在不同标签数量下的测试准确率")),
             Map.entry("accuracy_by_labels_far", new Caption("Far transfer (MNIST -> Fashion-MNIST): test accuracy by the "
                     + "number of labels, per method", "相距较远的迁移（MNIST → Fashion-MNIST）：各方法在不同标签数量下的测试准确率")),
             Map.entry("filters_conv1", new Caption("The 32 learned 3x3 filters of the first convolution",
