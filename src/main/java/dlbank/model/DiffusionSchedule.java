@@ -42,16 +42,30 @@ public final class DiffusionSchedule {
      * @param noise (N, 1, 28, 28) standard normal
      */
     public NDArray noised(NDArray x0, NDArray t, NDArray noise) {
-        NDManager manager = x0.getManager();
+        NDArray[] c = coefficients(x0.getManager(), t);
+        return x0.mul(c[0]).add(noise.mul(c[1]));
+    }
+
+    /**
+     * The velocity v = √ᾱ_t · ε - √(1 - ᾱ_t) · x_0 (Salimans &amp; Ho, 2022, Progressive Distillation):
+     * the target of a network that predicts v. From x_t and v both x_0 and ε follow:
+     * x_0 = √ᾱ_t · x_t - √(1 - ᾱ_t) · v and ε = √(1 - ᾱ_t) · x_t + √ᾱ_t · v.
+     */
+    public NDArray velocity(NDArray x0, NDArray t, NDArray noise) {
+        NDArray[] c = coefficients(x0.getManager(), t);
+        return noise.mul(c[0]).sub(x0.mul(c[1]));
+    }
+
+    /** {√ᾱ_t, √(1 - ᾱ_t)} for each example's step, shaped (N, 1, 1, 1). */
+    private NDArray[] coefficients(NDManager manager, NDArray t) {
         float[] signal = new float[STEPS];
         float[] spread = new float[STEPS];
         for (int s = 0; s < STEPS; s++) {
             signal[s] = (float) Math.sqrt(alphaBar[s]);
             spread[s] = (float) Math.sqrt(1 - alphaBar[s]);
         }
-        NDArray a = manager.create(signal).get(new NDIndex("{}", t)).reshape(-1, 1, 1, 1);
-        NDArray b = manager.create(spread).get(new NDIndex("{}", t)).reshape(-1, 1, 1, 1);
-        return x0.mul(a).add(noise.mul(b));
+        return new NDArray[] {manager.create(signal).get(new NDIndex("{}", t)).reshape(-1, 1, 1, 1),
+                manager.create(spread).get(new NDIndex("{}", t)).reshape(-1, 1, 1, 1)};
     }
 
     /** One uniformly drawn step per example, from the engine's seeded generator. (N) int64 */

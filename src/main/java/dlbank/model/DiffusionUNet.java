@@ -32,8 +32,8 @@ import java.util.List;
  * classifier-free guidance needs (Ho &amp; Salimans, 2022).
  *
  * <p>One input array per example, because the fit loop passes one: a row of 786 numbers, the 784
- * pixels of x_t, then t, then the label (10 = none); see {@link #pack}. Output: the predicted noise,
- * (N, 1, 28, 28).
+ * pixels of x_t, then t, then the label (10 = none); see {@link #pack}. Output: the predicted noise
+ * (or velocity, see {@link Prediction}), (N, 1, 28, 28).
  */
 public final class DiffusionUNet extends AbstractBlock {
 
@@ -43,8 +43,12 @@ public final class DiffusionUNet extends AbstractBlock {
     private static final int GROUPS = 8;
     private static final int TIME_FEATURES = 32;
 
+    /** What the network's output is: the noise ε (DDPM) or the velocity v (Salimans &amp; Ho, 2022). */
+    public enum Prediction { NOISE, VELOCITY }
+
     private final int[] widths;
     private final int patch;
+    private final Prediction prediction;
     private final int embedding;
     private final Dense timeIn;
     private final Dense timeOut;
@@ -65,11 +69,17 @@ public final class DiffusionUNet extends AbstractBlock {
      * @param patch 1, or 2 to fold 2x2 pixel blocks into channels first
      */
     public DiffusionUNet(int[] widths, int patch) {
+        this(widths, patch, Prediction.NOISE);
+    }
+
+    /** @param prediction what the output is trained to be */
+    public DiffusionUNet(int[] widths, int patch, Prediction prediction) {
         if (patch != 1 && patch != 2) {
             throw new IllegalArgumentException("patch must be 1 or 2: " + patch);
         }
         this.widths = widths.clone();
         this.patch = patch;
+        this.prediction = prediction;
         this.embedding = 4 * widths[0];
         int channels = patch * patch;
         timeIn = dense("time.in", TIME_FEATURES, embedding);
@@ -102,6 +112,10 @@ public final class DiffusionUNet extends AbstractBlock {
 
     public int patch() {
         return patch;
+    }
+
+    public Prediction prediction() {
+        return prediction;
     }
 
     @Override

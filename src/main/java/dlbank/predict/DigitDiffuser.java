@@ -104,7 +104,7 @@ public final class DigitDiffuser implements AutoCloseable {
         long n = x.getShape().get(0);
         NDArray time = step.full(new Shape(n), t);
         NDArray unconditional = step.full(new Shape(n), DiffusionUNet.NO_LABEL);
-        NDArray noise;
+        NDArray noise; // the network's output: the noise, or the velocity until converted below
         if (sampler.guidance() == 0) {
             noise = predict(store, x, time, unconditional);
         } else if (sampler.guidance() == 1) {
@@ -118,7 +118,9 @@ public final class DigitDiffuser implements AutoCloseable {
         }
         double alphaBar = schedule.alphaBar(t);
         double alphaBarPrevious = schedule.alphaBar(previous);
-        NDArray x0 = x.sub(noise.mul(Math.sqrt(1 - alphaBar))).div(Math.sqrt(alphaBar)).clip(-1, 1);
+        NDArray x0 = (velocity()
+                ? x.mul(Math.sqrt(alphaBar)).sub(noise.mul(Math.sqrt(1 - alphaBar)))
+                : x.sub(noise.mul(Math.sqrt(1 - alphaBar))).div(Math.sqrt(alphaBar))).clip(-1, 1);
         // The noise that the clipped x0 implies, so that x_t, x0 and ε stay consistent.
         noise = x.sub(x0.mul(Math.sqrt(alphaBar))).div(Math.sqrt(1 - alphaBar));
         double sigma = sampler.eta() * Math.sqrt((1 - alphaBarPrevious) / (1 - alphaBar))
@@ -126,6 +128,10 @@ public final class DigitDiffuser implements AutoCloseable {
         NDArray next = x0.mul(Math.sqrt(alphaBarPrevious))
                 .add(noise.mul(Math.sqrt(Math.max(0, 1 - alphaBarPrevious - sigma * sigma))));
         return sigma > 0 ? next.add(step.randomNormal(x.getShape()).mul(sigma)) : next;
+    }
+
+    private boolean velocity() {
+        return ((DiffusionUNet) model.getBlock()).prediction() == DiffusionUNet.Prediction.VELOCITY;
     }
 
     private NDArray predict(ParameterStore store, NDArray x, NDArray time, NDArray labels) {
@@ -174,6 +180,7 @@ public final class DigitDiffuser implements AutoCloseable {
         DiffusionUNet unet = (DiffusionUNet) model.getBlock();
         SavedModel.save(model, dir, ARCHITECTURE, ParameterCount.of(unet),
                 Map.of("widths", java.util.Arrays.stream(unet.widths()).boxed().toList(), "patch", unet.patch(),
+                        "prediction", unet.prediction().name().toLowerCase(java.util.Locale.ROOT),
                         "schedule", "linear beta 1e-4..0.02, " + DiffusionSchedule.STEPS + " steps"), folder -> { });
     }
 
@@ -186,7 +193,11 @@ public final class DigitDiffuser implements AutoCloseable {
         if (widths == null || (patch != 1 && patch != 2)) {
             throw dlbank.UserException.input("error.model.unknown-generator", dir, saved + ", patch " + settings.get("patch"));
         }
-        return new DigitDiffuser(SavedModel.load(dir, ARCHITECTURE, () -> new DiffusionUNet(widths, patch), device));
+        // Models saved before the velocity option predict the noise.
+        DiffusionUNet.Prediction prediction = "velocity".equals(settings.get("prediction"))
+                ? DiffusionUNet.Prediction.VELOCITY : DiffusionUNet.Prediction.NOISE;
+        return new DigitDiffuser(SavedModel.load(dir, ARCHITECTURE, () -> new DiffusionUNet(widths, patch, prediction),
+                device));
     }
 
     @Override

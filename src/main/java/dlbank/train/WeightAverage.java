@@ -15,6 +15,8 @@ public final class WeightAverage {
     private final Block live;
     private final Block average;
     private final float decay;
+    private boolean warmUp;
+    private long updates;
 
     /** @param average an initialised block of {@code live}'s architecture; its weights are the starting average */
     public WeightAverage(Block live, Block average, float decay) {
@@ -23,12 +25,30 @@ public final class WeightAverage {
         this.decay = decay;
     }
 
+    /**
+     * From now on the n-th update uses the decay min(decay, (1 + n) / (10 + n)), as TensorFlow's
+     * ExponentialMovingAverage does when given the step count: the starting weights and the first
+     * steps fade out fast. Without it, after k updates the starting (random) weights still make up
+     * decay^k of the average: 6.5% after 2,724 updates at 0.999.
+     */
+    public WeightAverage withWarmUp() {
+        this.warmUp = true;
+        return this;
+    }
+
     public Block average() {
         return average;
     }
 
+    /** The decay that the next update uses. */
+    public float nextDecay() {
+        return warmUp ? Math.min(decay, (1f + updates + 1) / (10f + updates + 1)) : decay;
+    }
+
     /** One step of the average, in place, for every parameter. */
     public void update() {
+        float decay = nextDecay();
+        updates++;
         var weights = live.getParameters();
         var averaged = average.getParameters();
         for (int i = 0; i < weights.size(); i++) {

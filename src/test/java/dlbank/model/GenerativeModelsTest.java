@@ -51,6 +51,29 @@ class GenerativeModelsTest {
     }
 
     @Test
+    void theVelocityGivesBackTheImageAndTheNoise() {
+        DiffusionSchedule schedule = new DiffusionSchedule();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x0 = manager.create(new float[] {0.5f, -1f, 0.25f}, new Shape(3, 1, 1, 1));
+            NDArray noise = manager.create(new float[] {1f, 2f, -0.5f}, new Shape(3, 1, 1, 1));
+            long[] steps = {0, 400, 999};
+            NDArray t = manager.create(steps);
+            float[] xt = schedule.noised(x0, t, noise).toFloatArray();
+            float[] v = schedule.velocity(x0, t, noise).toFloatArray();
+            float[] images = x0.toFloatArray();
+            float[] noises = noise.toFloatArray();
+            for (int i = 0; i < 3; i++) {
+                double a = Math.sqrt(schedule.alphaBar((int) steps[i]));
+                double b = Math.sqrt(1 - schedule.alphaBar((int) steps[i]));
+                assertThat(v[i]).isCloseTo((float) (a * noises[i] - b * images[i]), within(1e-6f));
+                // What the sampler inverts: x0 = a·x_t - b·v and ε = b·x_t + a·v.
+                assertThat(a * xt[i] - b * v[i]).isCloseTo(images[i], within(1e-5));
+                assertThat(b * xt[i] + a * v[i]).isCloseTo(noises[i], within(1e-5));
+            }
+        }
+    }
+
+    @Test
     void foldingTwoByTwoBlocksIntoChannelsIsUndoneExactly() {
         try (NDManager manager = NDManager.newBaseManager()) {
             float[] pixels = new float[2 * 784];
@@ -70,6 +93,21 @@ class GenerativeModelsTest {
     void theUNetPredictsOneValuePerPixelAndEveryParameterLearns() {
         unetLearnsEverywhere(new DiffusionUNet(new int[] {8, 16, 16}, 1));
         unetLearnsEverywhere(new DiffusionUNet(new int[] {8, 16}, 2));
+        unetLearnsEverywhere(new DiffusionUNet(new int[] {8, 16}, 2, DiffusionUNet.Prediction.VELOCITY));
+    }
+
+    @Test
+    void aSavedUNetComesBackPredictingWhatItWasTrainedToPredict(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Engine.getInstance().setRandomSeed(4);
+        try (Model model = Model.newInstance(dlbank.predict.DigitDiffuser.ARCHITECTURE)) {
+            model.setBlock(new DiffusionUNet(new int[] {8, 16}, 2, DiffusionUNet.Prediction.VELOCITY));
+            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, DiffusionUNet.PIXELS + 2));
+            new dlbank.predict.DigitDiffuser(model).save(dir.resolve("model"));
+            try (dlbank.predict.DigitDiffuser loaded = dlbank.predict.DigitDiffuser.load(dir.resolve("model"), model.getNDManager().getDevice())) {
+                float[] before = new dlbank.predict.DigitDiffuser(model).draw(new int[] {3, 4}, dlbank.predict.DigitDiffuser.Sampler.ddim(2), 9);
+                assertThat(loaded.draw(new int[] {3, 4}, dlbank.predict.DigitDiffuser.Sampler.ddim(2), 9)).containsExactly(before);
+            }
+        }
     }
 
     private static void unetLearnsEverywhere(DiffusionUNet unet) {
