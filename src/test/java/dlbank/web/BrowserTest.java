@@ -89,7 +89,7 @@ class BrowserTest {
         browser.driver.findElement(By.cssSelector("details.try-first summary")).click();
         browser.driver.findElement(By.cssSelector("form.grade-form textarea")).sendKeys("卷积层用权重共享和局部连接，参数比全连接层少得多。");
         browser.driver.findElement(By.cssSelector("form.grade-form button")).click();
-        wait.until(page -> page.findElement(By.tagName("h1")).getText().equals("你的回答的评分"));
+        wait.until(page -> "你的回答的评分".equals(text(page, "h1")));
         browser.check();
         assertThat(browser.driver.findElement(By.cssSelector(".score-number")).getText()).matches("\\d+");
         browser.driver.findElement(By.cssSelector("form.grade-form textarea")).clear();
@@ -166,7 +166,11 @@ class BrowserTest {
                 .moveByOffset(70, 0).moveByOffset(70, 0)
                 .moveByOffset(-35, 60).moveByOffset(-35, 60).moveByOffset(-20, 40)
                 .release().perform();
-        wait.until(page -> !page.findElement(By.id("prediction")).getAttribute("data-digit").isEmpty());
+        wait.until(page -> {
+            Object digit = ((JavascriptExecutor) page).executeScript(
+                    "var e = document.getElementById('prediction'); return e ? e.getAttribute('data-digit') : null;");
+            return digit != null && !digit.toString().isEmpty();
+        });
         assertThat(browser.driver.findElement(By.id("model-line")).getText()).startsWith("模型：task/mnist-cnn 的快速运行");
         assertThat(browser.driver.findElement(By.id("digit")).getText()).as("the drawn 7 is read as a 7").isEqualTo("7");
         browser.check();
@@ -209,7 +213,7 @@ class BrowserTest {
         browser.driver.findElement(By.cssSelector("details.try-first summary")).click();
         browser.driver.findElement(By.cssSelector("form.grade-form textarea")).sendKeys("Convolutions share weights across positions.");
         browser.driver.findElement(By.cssSelector("form.grade-form button")).click();
-        wait.until(page -> page.findElement(By.tagName("h1")).getText().equals("Your answer, graded"));
+        wait.until(page -> "Your answer, graded".equals(text(page, "h1")));
         browser.check();
         interview(browser, base, "Start the interview", "End the interview here", "Interview review", false);
 
@@ -235,8 +239,7 @@ class BrowserTest {
         browser.driver.findElement(By.xpath("//button[text()='" + start + "']")).click();
         wait.until(page -> !page.findElements(By.cssSelector(".interview-question")).isEmpty());
         browser.check();
-        WebElement clock = browser.driver.findElement(By.cssSelector(".clock"));
-        wait.until(page -> !clock.getText().equals("0:00"));
+        wait.until(page -> { String clock = text(page, ".clock"); return clock != null && !clock.equals("0:00"); });
         if (screenshot) {
             browser.driver.findElement(By.cssSelector(".interview-answer textarea")).sendKeys("梯度沿着计算图反向传播，用链式法则逐层求导。");
             browser.screenshot("interview-zh.png");
@@ -253,7 +256,7 @@ class BrowserTest {
             browser.check();
         }
         browser.driver.findElement(By.xpath("//button[text()='" + end + "']")).click();
-        wait.until(page -> page.findElement(By.tagName("h1")).getText().equals(review));
+        wait.until(page -> review.equals(text(page, "h1")));
         browser.check();
         assertThat(browser.driver.findElements(By.cssSelector("table.review tbody tr"))).isNotEmpty();
         assertThat(browser.driver.findElement(By.cssSelector("p.files code")).getText()).endsWith(".md");
@@ -273,14 +276,21 @@ class BrowserTest {
     }
 
 
-    /**
-     * The quiz card's title, read in the page in one step: the card is replaced while the test waits, and
-     * Chromium reported the replaced node now as a stale element, now as "Node with given id does not
-     * belong to the document", which no wait can ignore by type.
-     */
+    /** The quiz card's title. */
     private static String cardTitle(org.openqa.selenium.WebDriver driver) {
+        return text(driver, ".quiz-card h2");
+    }
+
+    /**
+     * The text of the first element the selector finds (null if none), read in the page in one step.
+     * Waits read text this way because the page replaces elements while the test waits, and Chromium
+     * reports a replaced node now as a stale element, now as "Node with given id does not belong to the
+     * document", which no wait can ignore by type (it failed a CI run on the quiz card, then on the
+     * interview's heading).
+     */
+    private static String text(org.openqa.selenium.WebDriver driver, String selector) {
         Object text = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
-                "var e = document.querySelector('.quiz-card h2'); return e ? e.innerText : null;");
+                "var e = document.querySelector(arguments[0]); return e ? e.innerText : null;", selector);
         return text == null ? null : text.toString().strip();
     }
 }
