@@ -19,6 +19,9 @@ public final class DiffusionSchedule {
     private static final double BETA_LAST = 0.02;
 
     private final double[] alphaBar = new double[STEPS];
+    /** √ᾱ_t and √(1 - ᾱ_t) per step, as the engine's floats: every training batch looks them up. */
+    private final float[] signal = new float[STEPS];
+    private final float[] spread = new float[STEPS];
 
     public DiffusionSchedule() {
         double product = 1;
@@ -26,6 +29,8 @@ public final class DiffusionSchedule {
             double beta = BETA_FIRST + (BETA_LAST - BETA_FIRST) * t / (STEPS - 1);
             product *= 1 - beta;
             alphaBar[t] = product;
+            signal[t] = (float) Math.sqrt(product);
+            spread[t] = (float) Math.sqrt(1 - product);
         }
     }
 
@@ -58,12 +63,6 @@ public final class DiffusionSchedule {
 
     /** {√ᾱ_t, √(1 - ᾱ_t)} for each example's step, shaped (N, 1, 1, 1). */
     private NDArray[] coefficients(NDManager manager, NDArray t) {
-        float[] signal = new float[STEPS];
-        float[] spread = new float[STEPS];
-        for (int s = 0; s < STEPS; s++) {
-            signal[s] = (float) Math.sqrt(alphaBar[s]);
-            spread[s] = (float) Math.sqrt(1 - alphaBar[s]);
-        }
         return new NDArray[] {manager.create(signal).get(new NDIndex("{}", t)).reshape(-1, 1, 1, 1),
                 manager.create(spread).get(new NDIndex("{}", t)).reshape(-1, 1, 1, 1)};
     }
