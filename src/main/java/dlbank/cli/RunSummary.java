@@ -22,13 +22,16 @@ final class RunSummary {
                 duration(((Number) report.get("wall_seconds")).doubleValue())));
         Map<String, Object> metrics = (Map<String, Object>) report.get("metrics");
         out.println("  " + Messages.get("summary.metric-heading"));
+        // The names' column fits the longest name shown, so that the values stay in one column.
+        int width = metrics.keySet().stream().limit(MAX_METRICS).mapToInt(String::length).max().orElse(0);
+        String row = "  %-" + Math.max(32, width) + "s %s%n";
         int shown = 0;
         for (Map.Entry<String, Object> metric : metrics.entrySet()) {
             if (shown++ == MAX_METRICS) {
                 out.println("  " + Messages.get("summary.more", metrics.size() - MAX_METRICS, "report.json"));
                 break;
             }
-            out.printf("  %-32s %s%n", metric.getKey(), format(((Number) metric.getValue()).doubleValue()));
+            out.printf(row, metric.getKey(), format(((Number) metric.getValue()).doubleValue()));
         }
         if (report.get("skipped_steps") instanceof Number skipped) {
             out.println("  " + Messages.get("summary.skipped-steps", skipped.longValue()));

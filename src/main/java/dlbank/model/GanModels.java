@@ -45,8 +45,20 @@ public final class GanModels {
         return new Shape(batch, 1, 28, 28);
     }
 
+    /**
+     * Channels of the DCGAN generator at 7x7 (half that at 14x14). Models saved before it was raised
+     * from 64 record no width and load with {@link #FIRST_GENERATOR_WIDTH}.
+     */
+    public static final int GENERATOR_WIDTH = 128;
+    public static final int FIRST_GENERATOR_WIDTH = 64;
+
     public static SequentialBlock generator(Kind kind) {
-        return kind == Kind.MLP ? mlpGenerator() : dcganGenerator();
+        return generator(kind, GENERATOR_WIDTH);
+    }
+
+    /** @param width the DCGAN generator's channels at 7x7 (the MLP generator ignores it) */
+    public static SequentialBlock generator(Kind kind, int width) {
+        return kind == Kind.MLP ? mlpGenerator() : dcganGenerator(width);
     }
 
     public static SequentialBlock discriminator(Kind kind) {
@@ -73,21 +85,23 @@ public final class GanModels {
     }
 
     /**
-     * 100 -> 64x7x7 -> 32x14x14 -> 1x28x28: transposed convolutions (kernel 4, stride 2) with batch
-     * norm, and a 3x3 convolution at each of the two smaller sizes. Half the DCGAN paper's widths:
-     * twice the width drew no better digits in the first epochs here and took 1.5 times as long.
+     * 100 -> width x 7x7 -> width/2 x 14x14 -> 1x28x28: transposed convolutions (kernel 4, stride 2)
+     * with batch norm, and a 3x3 convolution at each of the two smaller sizes. At width 64 the share
+     * of samples the judge read confidently stopped at 78-80% from epoch 9 on (79.05% after 15 epochs);
+     * at 128 it passed 80% by epoch 7 and ended at 82.9%, at 1.5 times the time per epoch.
      */
-    static SequentialBlock dcganGenerator() {
+    static SequentialBlock dcganGenerator(int width) {
+        int half = width / 2;
         return new SequentialBlock()
-                .add(Linear.builder().setUnits(64 * 7 * 7).build())
-                .addSingleton(x -> x.reshape(-1, 64, 7, 7))                                   // (N, 64, 7, 7)
+                .add(Linear.builder().setUnits(width * 7 * 7).build())
+                .addSingleton(x -> x.reshape(-1, width, 7, 7))                                // (N, width, 7, 7)
                 .add(BatchNorm.builder().build()).add(Activation::relu)
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(64).optPadding(new Shape(1, 1)).build())
-                .add(BatchNorm.builder().build()).add(Activation::relu)                      // (N, 64, 7, 7)
-                .add(new TransposedConv2d(32))                                                // (N, 32, 14, 14)
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(width).optPadding(new Shape(1, 1)).build())
+                .add(BatchNorm.builder().build()).add(Activation::relu)                      // (N, width, 7, 7)
+                .add(new TransposedConv2d(half))                                              // (N, width/2, 14, 14)
                 .add(BatchNorm.builder().build()).add(Activation::relu)
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(32).optPadding(new Shape(1, 1)).build())
-                .add(BatchNorm.builder().build()).add(Activation::relu)                      // (N, 32, 14, 14)
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(half).optPadding(new Shape(1, 1)).build())
+                .add(BatchNorm.builder().build()).add(Activation::relu)                      // (N, width/2, 14, 14)
                 .add(new TransposedConv2d(1))                                                 // (N, 1, 28, 28)
                 .add(Activation::tanh);
     }

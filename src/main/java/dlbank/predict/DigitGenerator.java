@@ -29,9 +29,13 @@ public final class DigitGenerator implements AutoCloseable {
     private final Model generator;
     private final GanModels.Kind kind;
 
-    public DigitGenerator(Model generator, GanModels.Kind kind) {
+    private final int width;
+
+    /** @param width the DCGAN generator's channels at 7x7, recorded with the saved model */
+    public DigitGenerator(Model generator, GanModels.Kind kind, int width) {
         this.generator = generator;
         this.kind = kind;
+        this.width = width;
     }
 
     public GanModels.Kind kind() {
@@ -90,7 +94,7 @@ public final class DigitGenerator implements AutoCloseable {
     /** Saves the generator alone: all that drawing new digits needs. */
     public void save(Path dir) {
         SavedModel.save(generator, dir, ARCHITECTURE, ParameterCount.of(generator.getBlock()),
-                Map.of("model", kind.id(), "latent", GanModels.LATENT), folder -> { });
+                Map.of("model", kind.id(), "latent", GanModels.LATENT, "generator_width", width), folder -> { });
     }
 
     public static DigitGenerator load(Path dir, Device device) {
@@ -101,7 +105,10 @@ public final class DigitGenerator implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw UserException.input("error.model.unknown-generator", dir, kind);
         }
-        return new DigitGenerator(SavedModel.load(dir, ARCHITECTURE, () -> GanModels.generator(parsed), device), parsed);
+        Object savedWidth = SavedModel.settings(dir).get("generator_width");
+        int width = savedWidth instanceof Number number ? number.intValue() : GanModels.FIRST_GENERATOR_WIDTH;
+        return new DigitGenerator(SavedModel.load(dir, ARCHITECTURE, () -> GanModels.generator(parsed, width), device),
+                parsed, width);
     }
 
     @Override

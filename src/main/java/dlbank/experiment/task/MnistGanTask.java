@@ -86,6 +86,9 @@ public final class MnistGanTask implements Experiment {
                 .config("generator_loss", "non-saturating: -log D(G(z))").config("latent", GanModels.LATENT)
                 .config("real_label", "0.9 (one-sided label smoothing)")
                 .config("samples_from", "an exponential moving average of the generator's weights (decay 0.999)");
+        if (settings.kind() == GanModels.Kind.DCGAN) {
+            result.config("generator_width", GanModels.GENERATOR_WIDTH);
+        }
         ImageDataset train = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TRAIN, context::info)
                 .head(settings.trainImages());
         ImageDataset test = ImageDataset.load(context.dataHome(), DataSet.MNIST, ImageDataset.Split.TEST, context::info);
@@ -118,7 +121,7 @@ public final class MnistGanTask implements Experiment {
                 NDArray real = train.images(manager).mul(2).sub(1);                       // [0, 1] -> [-1, 1]
                 DigitJudge.Reading testReading = judge.read(test.images(manager));
                 // Samples, the judge's figures and the saved model all come from the weight average.
-                DigitGenerator drawer = new DigitGenerator(average, settings.kind());
+                DigitGenerator drawer = new DigitGenerator(average, settings.kind(), GanModels.GENERATOR_WIDTH);
                 float[] fixedNoise = DigitGenerator.noise(100, context.config().seed() + 1);
                 GanLoop loop = new GanLoop(generatorTrainer, generatorOptimizer, discriminatorTrainer,
                         discriminatorOptimizer, average.getBlock(), GanModels.LATENT, context.progress());
@@ -179,8 +182,7 @@ public final class MnistGanTask implements Experiment {
         verdict.metrics().forEach(result::metric);
         context.info(verdict.table("generated"));
         plot(context, result, history);
-        addClaims(result, context.quick(), settings, verdict.confidentShare(), verdict.classEntropy(), verdict.frechetHalf(),
-                verdict.frechetReal(), history);
+        addClaims(result, context.quick(), settings, verdict, history);
     }
 
     private static void plot(RunContext context, Result.Builder result, List<Map<String, Object>> history) {
@@ -204,8 +206,10 @@ public final class MnistGanTask implements Experiment {
         result.artifact("gan_loss.png").artifact("judge_by_epoch.png").artifact("frechet_by_epoch.png");
     }
 
-    private static void addClaims(Result.Builder result, boolean quick, Settings settings, double confident,
-                                  double entropy, double frechetHalf, double frechetReal, List<Map<String, Object>> history) {
+    private static void addClaims(Result.Builder result, boolean quick, Settings settings, DigitJudge.Verdict verdict,
+                                  List<Map<String, Object>> history) {
+        double confident = verdict.confidentShare();
+        double entropy = verdict.classEntropy();
         String name = settings.kind() == GanModels.Kind.DCGAN ? "DCGAN" : "MLP GAN";
         result.claim(Claim.checkUnlessQuick(quick, String.format("At least 80%% of %,d digits the %s draws are read "
                         + "by the MNIST CNN with confidence above 0.9", settings.samples(), name),
@@ -217,13 +221,18 @@ public final class MnistGanTask implements Experiment {
                 entropy >= 2.1, Claim.values("judge_class_entropy", entropy)));
         double first = ((Number) history.get(0).get("frechet_distance")).doubleValue();
         double last = ((Number) history.get(history.size() - 1).get("frechet_distance")).doubleValue();
+        // The reference splits the test set into even- and odd-numbered digits: its first and second
+        // halves come from different NIST sets, and the samples came closer to the second half than
+        // the first half is (10.67 against 15.33 in run 20261207-202547).
         result.claim(Claim.checkUnlessQuick(quick, "Training brings the samples closer to real digits: the Fréchet "
                         + "distance after the last epoch is below that after the first, though above the real-data "
-                        + "reference measured at the same sizes (half the samples against the same half of the test set)",
+                        + "reference measured at the same sizes (half the samples, and the even-numbered test digits, "
+                        + "each against the odd-numbered test digits)",
                 "训练让样本更接近真实数字：最后一轮后的 Fréchet 距离低于第一轮后，但仍高于同样规模下真实数据的参照值"
-                        + "（一半样本对比测试集的同一半）",
-                last < first && frechetHalf > frechetReal,
+                        + "（一半样本和偶数号测试数字，各自对比奇数号测试数字）",
+                last < first && verdict.frechetHalfInterleaved() > verdict.frechetRealInterleaved(),
                 Claim.values("frechet_after_epoch_1", first, "frechet_after_last_epoch", last,
-                        "frechet_distance_half", frechetHalf, "frechet_distance_real", frechetReal)));
+                        "frechet_distance_half_interleaved", verdict.frechetHalfInterleaved(),
+                        "frechet_distance_real_interleaved", verdict.frechetRealInterleaved())));
     }
 }
