@@ -107,15 +107,14 @@ public final class DigitJudge implements AutoCloseable {
                 System.arraycopy(test.features(), 2 * i * FEATURES, even, i * FEATURES, FEATURES);
                 System.arraycopy(test.features(), (2 * i + 1) * FEATURES, odd, i * FEATURES, FEATURES);
             }
+            float[] samplesHalf = java.util.Arrays.copyOf(samples.features(), compared);
             return new Verdict(samples.size(), half, DigitJudge.confidentShare(samples.probabilities(), 0.9),
                     DigitJudge.classEntropy(samples.probabilities()),
                     FrechetDistance.between(samples.features(), test.features(), FEATURES),
-                    FrechetDistance.between(java.util.Arrays.copyOf(samples.features(), compared),
-                            java.util.Arrays.copyOf(featuresB, compared), FEATURES),
+                    FrechetDistance.between(samplesHalf, java.util.Arrays.copyOf(featuresB, compared), FEATURES),
                     DigitJudge.confidentShare(firstHalf, 0.9), DigitJudge.classEntropy(firstHalf),
                     FrechetDistance.between(featuresA, featuresB, FEATURES),
-                    FrechetDistance.between(java.util.Arrays.copyOf(samples.features(), compared),
-                            java.util.Arrays.copyOf(odd, compared), FEATURES),
+                    FrechetDistance.between(samplesHalf, java.util.Arrays.copyOf(odd, compared), FEATURES),
                     FrechetDistance.between(even, odd, FEATURES));
         }
 

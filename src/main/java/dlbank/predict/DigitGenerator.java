@@ -98,14 +98,15 @@ public final class DigitGenerator implements AutoCloseable {
     }
 
     public static DigitGenerator load(Path dir, Device device) {
-        Object kind = SavedModel.settings(dir).get("model");
+        Map<String, Object> settings = SavedModel.settings(dir);
+        Object kind = settings.get("model");
         GanModels.Kind parsed;
         try {
             parsed = GanModels.Kind.parse(String.valueOf(kind));
         } catch (IllegalArgumentException e) {
             throw UserException.input("error.model.unknown-generator", dir, kind);
         }
-        Object savedWidth = SavedModel.settings(dir).get("generator_width");
+        Object savedWidth = settings.get("generator_width");
         int width = savedWidth instanceof Number number ? number.intValue() : GanModels.FIRST_GENERATOR_WIDTH;
         return new DigitGenerator(SavedModel.load(dir, ARCHITECTURE, () -> GanModels.generator(parsed, width), device),
                 parsed, width);
