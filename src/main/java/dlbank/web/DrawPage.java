@@ -111,6 +111,16 @@ final class DrawPage {
     private static byte[] readLimited(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_UPLOAD_BYTES) {
+            // Read (and drop) a body of up to four times the limit before refusing it: unread, the
+            // connection is closed while the client may still be sending, and it sees a reset
+            // instead of the 413. Larger bodies are refused without reading them.
+            if (declared <= 4L * MAX_UPLOAD_BYTES) {
+                try (InputStream in = ctx.bodyInputStream()) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // the client gave up: the 413 below is all that is left to say
+                }
+            }
             throw tooLarge(declared);
         }
         try (InputStream in = ctx.bodyInputStream()) {
