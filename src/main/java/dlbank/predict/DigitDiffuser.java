@@ -30,7 +30,12 @@ import java.util.Map;
 public final class DigitDiffuser implements AutoCloseable {
 
     public static final String ARCHITECTURE = "diffusion-unet";
-    private static final int BATCH = 500;
+    /**
+     * Samples per network batch; each batch's starting noise depends on the seed and its position only.
+     * On 1,000 samples of 20 DDIM steps from lab/diffusion's 20261207-185719 model, 250 took 16 s unguided
+     * and 29 s guided, where 500 took 23 s and (both halves in one pass of 1,000) 77 s.
+     */
+    public static final int BATCH = 250;
 
     private final Model model;
     private final DiffusionSchedule schedule = new DiffusionSchedule();
@@ -110,10 +115,9 @@ public final class DigitDiffuser implements AutoCloseable {
         } else if (sampler.guidance() == 1) {
             noise = predict(store, x, time, digits);
         } else {
-            // One pass over both halves: with and without the label.
-            NDArray both = predict(store, x.concat(x, 0), time.concat(time, 0), digits.concat(unconditional, 0));
-            NDArray conditioned = both.get("0:" + n);
-            NDArray free = both.get(n + ":");
+            // Two passes, with and without the label: one pass over both at twice the batch was 2.6 times slower.
+            NDArray conditioned = predict(store, x, time, digits);
+            NDArray free = predict(store, x, time, unconditional);
             noise = free.add(conditioned.sub(free).mul(sampler.guidance()));
         }
         double alphaBar = schedule.alphaBar(t);

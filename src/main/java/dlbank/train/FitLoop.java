@@ -178,6 +178,9 @@ public final class FitLoop {
     private Runnable afterStep;
     private Penalty penalty;
     private StepGuard guard;
+    private double clipNorm;
+    private long clippedSteps;
+    private double largestNorm;
 
     /**
      * @param trainer a DJL trainer built with {@code optimizer} as its optimizer
@@ -202,6 +205,24 @@ public final class FitLoop {
     /** Updates skipped so far because a gradient was NaN or infinite. */
     public long skippedSteps() {
         return guard.skipped();
+    }
+
+    /**
+     * Clips the gradients to a global norm of at most {@code maxNorm} before every update from now on
+     * (see {@link Gradients#clipByGlobalNorm}).
+     */
+    public FitLoop withGradientClipping(double maxNorm) {
+        this.clipNorm = maxNorm;
+        return this;
+    }
+
+    /** Updates whose gradients were scaled down by the clipping, and the largest finite global norm seen before it. */
+    public long clippedSteps() {
+        return clippedSteps;
+    }
+
+    public double largestGradientNorm() {
+        return largestNorm;
     }
 
     /** Applies {@code batchTransform} to every training batch from now on. */
@@ -375,6 +396,13 @@ public final class FitLoop {
                         output = trainer.forward(new NDList(x)).singletonOrThrow();
                         loss = trainer.getLoss().evaluate(new NDList(y), new NDList(output));
                         collector.backward(penalty == null ? loss : loss.add(penalty.of(batchManager)));
+                    }
+                    if (clipNorm > 0) {
+                        double norm = Gradients.clipByGlobalNorm(trainer.getModel().getBlock(), clipNorm);
+                        if (Double.isFinite(norm)) {
+                            largestNorm = Math.max(largestNorm, norm);
+                            clippedSteps += norm > clipNorm ? 1 : 0;
+                        }
                     }
                     // A step whose gradients are not finite is skipped and leaves the running figures alone.
                     if (guard.step(trainer, x.getShape())) {

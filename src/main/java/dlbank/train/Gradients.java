@@ -69,6 +69,33 @@ public final class Gradients {
         return Math.sqrt(sum);
     }
 
+    /**
+     * Scales every gradient by maxNorm / ‖g‖ when their global norm ‖g‖ exceeds maxNorm (clipping by
+     * norm, as DDPM's training did at 1.0: Ho et al., 2020), in place and on the engine. A norm that is
+     * not finite is left for the step guard to skip.
+     *
+     * @return the global norm before clipping
+     */
+    public static double clipByGlobalNorm(Block block, double maxNorm) {
+        List<NDArray> weights = trainable(block);
+        double sum = 0;
+        for (NDArray weight : weights) {
+            try (NDArray gradient = weight.getGradient(); NDArray squared = gradient.square(); NDArray total = squared.sum()) {
+                sum += total.getFloat();
+            }
+        }
+        double norm = Math.sqrt(sum);
+        if (Double.isFinite(norm) && norm > maxNorm) {
+            float factor = (float) (maxNorm / norm);
+            for (NDArray weight : weights) {
+                try (NDArray gradient = weight.getGradient()) {
+                    gradient.muli(factor);
+                }
+            }
+        }
+        return norm;
+    }
+
     /** ‖a - b‖ / ‖b‖ in the Euclidean norm: how far a is from b, relative to b's size. */
     public static double relativeDifference(float[] a, float[] b) {
         if (a.length != b.length) {

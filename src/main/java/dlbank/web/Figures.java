@@ -104,6 +104,8 @@ final class Figures {
                     "后验坍塌：KL 权重 β 变大时活跃的隐变量维数")),
             Map.entry("interpolation", new Caption("Straight lines in latent space between pairs of test digits, decoded",
                     "在隐空间里连接两张测试数字的直线，逐点解码")),
+            Map.entry("samples_guided", new Caption("Samples guided towards the digits 0 to 9 in turn (the guided main set)",
+                    "依次引导生成 0 到 9 的样本（引导主样本集）")),
             Map.entry("guided", new Caption("Classifier-free guidance: each row asks for one digit, 0 to 9",
                     "无分类器引导：每一行要求生成一个数字，从 0 到 9")),
             Map.entry("ddim_steps", new Caption("DDIM: the judge's confident share by the number of sampling steps",

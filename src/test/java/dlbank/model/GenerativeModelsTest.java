@@ -110,6 +110,26 @@ class GenerativeModelsTest {
         }
     }
 
+    /** lab/diffusion takes its sweeps' points from the main sets' first samples: that is only right if they are the same. */
+    @Test
+    void aDrawsFirstWholeBatchesAreWhatASmallerDrawGives() {
+        Engine.getInstance().setRandomSeed(5);
+        try (Model model = Model.newInstance(dlbank.predict.DigitDiffuser.ARCHITECTURE)) {
+            model.setBlock(new DiffusionUNet(new int[] {8, 16}, 2, DiffusionUNet.Prediction.VELOCITY));
+            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, DiffusionUNet.PIXELS + 2));
+            dlbank.predict.DigitDiffuser diffuser = new dlbank.predict.DigitDiffuser(model);
+            int batch = dlbank.predict.DigitDiffuser.BATCH;
+            for (var sampler : java.util.List.of(dlbank.predict.DigitDiffuser.Sampler.ddim(2),
+                    dlbank.predict.DigitDiffuser.Sampler.ddim(2).guided(2))) {
+                float[] large = diffuser.draw(dlbank.predict.DigitDiffuser.cycle(2 * batch), sampler, 11);
+                float[] small = diffuser.draw(dlbank.predict.DigitDiffuser.cycle(batch), sampler, 11);
+                assertThat(java.util.Arrays.copyOf(large, small.length)).as(sampler.toString()).containsExactly(small);
+                // and the second batch is not a copy of the first: the noise depends on the position
+                assertThat(java.util.Arrays.copyOfRange(large, small.length, 2 * small.length)).isNotEqualTo(small);
+            }
+        }
+    }
+
     private static void unetLearnsEverywhere(DiffusionUNet unet) {
         Engine.getInstance().setRandomSeed(3);
         try (Model model = Model.newInstance("unet")) {
